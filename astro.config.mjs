@@ -1,0 +1,28 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import { LANGS } from './lab/lessons/languages.ts';
+import { isolationHeaders } from './lab/server/headers.ts';
+
+// Session Lab: a static site. `npm start` (lab/server) serves the build with the same
+// cross-origin-isolation headers that `astro dev` and `astro preview` send here.
+export default defineConfig({
+  srcDir: './site',
+  outDir: './dist',
+  publicDir: './site/public',
+  trailingSlash: 'always',
+  build: { format: 'directory' },
+  i18n: {
+    locales: [...LANGS],
+    defaultLocale: 'en',
+    routing: { prefixDefaultLocale: true, redirectToDefaultLocale: false },
+  },
+  server: { host: '127.0.0.1', headers: isolationHeaders },
+  markdown: {
+    shikiConfig: {
+      themes: { light: 'github-light', dark: 'github-dark' },
+      defaultColor: false,
+    },
+  },
+  devToolbar: { enabled: false },
+  vite: { server: { headers: isolationHeaders }, preview: { headers: isolationHeaders } },
+});

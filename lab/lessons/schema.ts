@@ -1,0 +1,110 @@
+// The lesson metadata contract. One schema, used by the Astro content collection, by the
+// tests and by the checks runner, so a lesson that breaks it fails everywhere the same way.
+import { z } from 'zod';
+
+export { LANGS, type Lang } from './languages.ts';
+
+const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lowercase words joined by "-"');
+const relPath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'must be a relative path inside the app');
+
+export const Browser = z.enum(['A', 'B', 'none']);
+export type Browser = z.infer<typeof Browser>;
+
+/** What one request of a check must show. Every field is optional; absent means "not checked". */
+export const Expectation = z
+  .object({
+    status: z.number().int().optional(),
+    bodyIncludes: z.array(z.string()).optional(),
+    bodyExcludes: z.array(z.string()).optional(),
+    bodyMatches: z.string().optional(),
+    /** Response header (lower-case name) must match this regular expression; null: must be absent. */
+    headers: z.record(z.string(), z.string().nullable()).optional(),
+    /** true: the response sets the session cookie; false: it sends no Set-Cookie for it. */
+    setsCookie: z.boolean().optional(),
+    /** Attributes the session cookie must carry when set (case-insensitive names). */
+    cookieAttributes: z.record(z.string(), z.union([z.string(), z.boolean()])).optional(),
+    /** Location header after a redirect, compared as a path. */
+    location: z.string().optional(),
+    /** Number of sessions in the store after this request, as the probe last reported it. */
+    storeSessions: z.number().int().optional(),
+    /** The session id of this request equals (true) or differs from (false) the previous request's. */
+    sameSession: z.boolean().optional(),
+  })
+  .strict();
+export type Expectation = z.infer<typeof Expectation>;
+
+export const ScenarioRequest = z
+  .object({
+    browser: Browser.default('A'),
+    method: z.enum(['GET', 'POST']).default('GET'),
+    path: z.string().startsWith('/'),
+    form: z.record(z.string(), z.string()).optional(),
+    /** Follow redirects (false: the redirect itself is the response that is checked). */
+    follow: z.boolean().default(false),
+    expect: Expectation.default({}),
+  })
+  .strict();
+export type ScenarioRequest = z.infer<typeof ScenarioRequest>;
+
+/** Restart the learner's server in the middle of a scenario (the stores lesson). */
+export const ScenarioRestart = z.object({ restart: z.literal(true) }).strict();
+
+export const Check = z
+  .object({
+    id: slug,
+    /** Key of the message, in each language's `messages`, that says what this check proves. */
+    message: z.string(),
+    /** Key of the hint shown when the check fails. */
+    hint: z.string().optional(),
+    scenario: z.array(z.union([ScenarioRestart, ScenarioRequest])).min(1),
+  })
+  .strict();
+export type Check = z.infer<typeof Check>;
+
+export const Route = z
+  .object({
+    method: z.enum(['GET', 'POST']),
+    path: z.string().startsWith('/'),
+    form: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+export type Route = z.infer<typeof Route>;
+
+export const StepMeta = z
+  .object({
+    id: slug,
+    /** Files to open in the editor on this step (the first one is focused). */
+    open: z.array(relPath).optional(),
+    routes: z.array(Route).optional(),
+    checks: z.array(Check).default([]),
+  })
+  .strict();
+export type StepMeta = z.infer<typeof StepMeta>;
+
+export const LessonMeta = z
+  .object({
+    id: slug,
+    /** The server's entry file, started as `node <entry>`. */
+    entry: relPath.default('server.js'),
+    /** Extra environment for the lesson server (never secrets that matter: this is a course). */
+    env: z.record(z.string(), z.string()).default({}),
+    open: z.array(relPath).min(1),
+    routes: z.array(Route).default([]),
+    steps: z.array(StepMeta).min(1),
+  })
+  .strict();
+export type LessonMeta = z.infer<typeof LessonMeta>;
+
+/** The frontmatter of each language's Markdown file. */
+export const LessonText = z
+  .object({
+    title: z.string().min(1),
+    summary: z.string().min(1),
+    /** Texts keyed for checks, hints and the TODO comments of the starter code. */
+    messages: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+export type LessonText = z.infer<typeof LessonText>;

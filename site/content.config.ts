@@ -1,0 +1,79 @@
+// Astro content collections over lessons/: the loader validates every lesson with the schema in
+// lab/lessons (a broken lesson fails the build naming the lesson, the language and the problem)
+// and renders each step's Markdown with Astro's pipeline (Shiki, light and dark).
+import { defineCollection } from 'astro:content';
+import { z } from 'astro/zod';
+import { fileURLToPath } from 'node:url';
+import { loadCourse, localizeFiles } from '../lab/lessons/load.ts';
+import { LessonMeta, LessonText } from '../lab/lessons/schema.ts';
+import { LANGS, type Lang } from '../lab/lessons/languages.ts';
+
+const lessonsDir = fileURLToPath(new URL('../lessons/', import.meta.url));
+
+const Files = z.record(z.string(), z.string());
+const LessonLanguage = LessonText.extend({
+  steps: z.array(z.object({ id: z.string(), title: z.string() })),
+  app: Files,
+  solution: Files,
+});
+
+const lessons = defineCollection({
+  loader: {
+    name: 'session-lab-lessons',
+    async load({ store, parseData, generateDigest, watcher }) {
+      watcher?.add(lessonsDir);
+      store.clear();
+      for (const lesson of loadCourse(lessonsDir)) {
+        const texts = Object.fromEntries(
+          LANGS.map((lang) => {
+            const { text, steps } = lesson.texts[lang];
+            const where = `lessons/${lesson.folder} (${lang})`;
+            return [lang, {
+              ...text,
+              steps: steps.map(({ id, title }) => ({ id, title })),
+              app: localizeFiles(lesson.app, text.messages, where),
+              solution: localizeFiles(lesson.solution, text.messages, where),
+            }];
+          }),
+        );
+        const data = await parseData({ id: lesson.meta.id, data: { meta: lesson.meta, order: lesson.order, folder: lesson.folder, texts } });
+        store.set({ id: lesson.meta.id, data, digest: generateDigest(data) });
+      }
+    },
+  },
+  schema: z.object({
+    meta: LessonMeta,
+    order: z.number().int(),
+    folder: z.string(),
+    texts: z.object(Object.fromEntries(LANGS.map((l) => [l, LessonLanguage])) as Record<Lang, typeof LessonLanguage>),
+  }),
+});
+
+const steps = defineCollection({
+  loader: {
+    name: 'session-lab-steps',
+    async load({ store, renderMarkdown, generateDigest }) {
+      store.clear();
+      for (const lesson of loadCourse(lessonsDir)) {
+        for (const lang of LANGS) {
+          const list = lesson.texts[lang].steps;
+          for (const [index, step] of list.entries()) {
+            const id = `${lang}/${lesson.meta.id}/${step.id}`;
+            const data = { lang, lesson: lesson.meta.id, step: step.id, title: step.title, index };
+            const rendered = await renderMarkdown(step.markdown);
+            store.set({ id, data, rendered, digest: generateDigest({ ...data, markdown: step.markdown }) });
+          }
+        }
+      }
+    },
+  },
+  schema: z.object({
+    lang: z.enum(LANGS),
+    lesson: z.string(),
+    step: z.string(),
+    title: z.string(),
+    index: z.number().int(),
+  }),
+});
+
+export const collections = { lessons, steps };

@@ -1,0 +1,392 @@
+// Talks to lab/inside/host.mjs through any Runtime: spawns it, reads its frames, sends commands
+// (JSON lines with ids) and resolves their replies. "Ready" is the probe's `listening` event for an
+// instance, never a match on output text.
+import { deadline, timeoutError } from './deadline.ts';
+import { createFrameReader, encodeCommand } from './frames.ts';
+import {
+  LIFECYCLE_OPS,
+  type BrowserId,
+  type CheckResult,
+  type CommandMap,
+  type Command,
+  type HelloFrame,
+  type HostFrame,
+  type Instance,
+  type JarCookie,
+  type Op,
+  type OutputStream,
+  type ProbeEvent,
+  type RequestParams,
+  type RequestResult,
+  type StartParams,
+  type StartResult,
+  type StopResult,
+  type VerifyResult,
+} from './protocol.ts';
+import { RuntimeError, type BootListener, type Runtime, type RuntimeProcess, type Unsubscribe } from './types.ts';
+import type { Check } from '../../lab/lessons/schema.ts';
+
+export const DEFAULT_INSTANCE = 'main';
+
+/** Per-command reply timeouts (ms); a request's own `timeoutMs` is added to its budget. */
+export const DEFAULT_COMMAND_TIMEOUTS: Readonly<Record<Op, number>> = {
+  start: 15_000,
+  stop: 10_000,
+  restart: 25_000,
+  request: 5_000,
+  jar: 5_000,
+  setCookie: 5_000,
+  clearJar: 5_000,
+  check: 60_000,
+  verify: 5_000,
+};
+const DEFAULT_REQUEST_TIMEOUT = 10_000;
+
+/** The host answered a command with `ok: false`. `key` is the host's message key. */
+export class HostCommandError extends Error {
+  readonly op: Op;
+  readonly key: string;
+  constructor(op: Op, key: string, message: string) {
+    super(`${op}: ${key}${message ? ` (${message})` : ''}`);
+    this.name = 'HostCommandError';
+    this.op = op;
+    this.key = key;
+  }
+}
+
+export interface HostClientOptions {
+  /** Waiting for the host's `hello` (ms, default 15 s: a WebContainer's Node starts slower). */
+  readonly helloTimeoutMs?: number;
+  /** Overrides of DEFAULT_COMMAND_TIMEOUTS. */
+  readonly timeouts?: Partial<Record<Op, number>>;
+  /** Once the host process ended, how long to let its last output arrive (ms). */
+  readonly drainMs?: number;
+  readonly signal?: AbortSignal;
+  /** Output lines that are no frames (a pty's echo), for debugging. */
+  readonly onNoise?: (line: string) => void;
+}
+
+export interface WaitOptions {
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface HostClient {
+  readonly hello: Pick<HelloFrame, 'version' | 'pid'>;
+  start(params?: StartParams): Promise<StartResult>;
+  stop(instance?: Instance): Promise<StopResult>;
+  restart(instance?: Instance): Promise<StartResult>;
+  request(params: RequestParams): Promise<RequestResult>;
+  jar(browser: BrowserId): Promise<JarCookie[]>;
+  setCookie(browser: BrowserId, name: string, value: string): Promise<JarCookie[]>;
+  clearJar(browser?: BrowserId): Promise<void>;
+  check(checks: readonly Check[], instance?: Instance): Promise<CheckResult[]>;
+  verify(value: string, instance?: Instance): Promise<VerifyResult>;
+  /** The port once the instance's probe reported `listening` (now, or when it does). Rejects with
+   * `serverCrashed` when the instance exits first, `serverTimeout` when the time is up. */
+  whenListening(instance?: Instance, options?: WaitOptions): Promise<number>;
+  /** The port an instance listens on now, if it does. */
+  listeningPort(instance?: Instance): number | undefined;
+  /** start, then wait for `listening`, reporting the `server` and `ready` boot steps. */
+  startAndWait(params?: StartParams, options?: WaitOptions & { onStep?: BootListener }): Promise<StartResult>;
+  onOutput(listener: (instance: Instance, stream: OutputStream, data: string) => void): Unsubscribe;
+  onEvent(listener: (instance: Instance, event: ProbeEvent) => void): Unsubscribe;
+  onExit(listener: (instance: Instance, code: number | null, signal: string | null) => void): Unsubscribe;
+  onNotice(listener: (instance: Instance, key: string, data: unknown) => void): Unsubscribe;
+  /** The host process itself ended (every pending command has been rejected with `hostExited`). */
+  onHostExit(listener: (code: number | null) => void): Unsubscribe;
+  readonly closed: boolean;
+  /** Stops the host (and so every lesson server). */
+  close(): Promise<void>;
+}
+
+type HostRuntime = Pick<Runtime, 'spawn' | 'labScript'>;
+
+/** Spawns the host in `runtime` and resolves once it said hello. */
+export async function startHost(runtime: HostRuntime, options: HostClientOptions = {}): Promise<HostClient> {
+  const helloMs = options.helloTimeoutMs ?? 15_000;
+  const process = await deadline(runtime.spawn('node', [runtime.labScript('host.mjs')]), {
+    signal: options.signal,
+  });
+  const client = connectHost(process, options);
+  try {
+    await client.ready(helloMs, options.signal);
+  } catch (error) {
+    process.kill();
+    throw error;
+  }
+  return client.api;
+}
+
+interface Pending {
+  readonly op: Op;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+type InstanceState =
+  | { readonly status: 'starting' }
+  | { readonly status: 'listening'; readonly port: number }
+  | { readonly status: 'exited'; readonly code: number | null; readonly signal: string | null };
+
+const crashed = (instance: Instance, code: number | null, signal: string | null) =>
+  new RuntimeError('runtime.error.serverCrashed', { step: 'server', detail: { instance, code, signal } });
+
+interface Waiter {
+  readonly resolve: (port: number) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** The client over an already spawned host process (exported for tests and for callers that spawn it themselves). */
+export function connectHost(
+  process: RuntimeProcess,
+  options: Omit<HostClientOptions, 'helloTimeoutMs' | 'signal'> = {},
+): { api: HostClient; ready(timeoutMs: number, signal?: AbortSignal): Promise<void> } {
+  const timeouts = { ...DEFAULT_COMMAND_TIMEOUTS, ...options.timeouts };
+  const drainMs = options.drainMs ?? 1_000;
+  const pending = new Map<number, Pending>();
+  /** What each instance did last: started, listens, or ended (with how). */
+  const instances = new Map<Instance, InstanceState>();
+  const waiters = new Map<Instance, Set<Waiter>>();
+  const listeners = {
+    output: new Set<(instance: Instance, stream: OutputStream, data: string) => void>(),
+    event: new Set<(instance: Instance, event: ProbeEvent) => void>(),
+    exit: new Set<(instance: Instance, code: number | null, signal: string | null) => void>(),
+    notice: new Set<(instance: Instance, key: string, data: unknown) => void>(),
+    hostExit: new Set<(code: number | null) => void>(),
+  };
+  let nextId = 0;
+  let closed = false;
+  let hello: HelloFrame | null = null;
+  let helloWaiter: Waiter | null = null;
+  let lifecycleTail: Promise<unknown> = Promise.resolve();
+
+  const emit = <A extends unknown[]>(set: Set<(...args: A) => void>, ...args: A) => {
+    for (const listener of [...set]) {
+      try {
+        listener(...args);
+      } catch (error) {
+        // A listener's bug must not stop the frame reader; surface it where errors go.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  };
+  const subscribe = <L>(set: Set<L>, listener: L): Unsubscribe => {
+    set.add(listener);
+    return () => set.delete(listener);
+  };
+
+  const settleWaiters = (instance: Instance, settle: (waiter: Waiter) => void) => {
+    const set = waiters.get(instance);
+    if (!set) return;
+    waiters.delete(instance);
+    for (const waiter of set) settle(waiter);
+  };
+
+  const onFrame = (frame: HostFrame) => {
+    switch (frame.t) {
+      case 'hello':
+        hello = frame;
+        helloWaiter?.resolve(frame.pid);
+        return;
+      case 'out':
+        emit(listeners.output, frame.instance, frame.stream, frame.data);
+        return;
+      case 'event':
+        if (frame.event.type === 'listening') {
+          const port = frame.event.port;
+          instances.set(frame.instance, { status: 'listening', port });
+          settleWaiters(frame.instance, (waiter) => waiter.resolve(port));
+        }
+        emit(listeners.event, frame.instance, frame.event);
+        return;
+      case 'exit': {
+        instances.set(frame.instance, { status: 'exited', code: frame.code, signal: frame.signal });
+        settleWaiters(frame.instance, (waiter) => waiter.reject(crashed(frame.instance, frame.code, frame.signal)));
+        emit(listeners.exit, frame.instance, frame.code, frame.signal);
+        return;
+      }
+      case 'notice':
+        emit(listeners.notice, frame.instance, frame.key, frame.data);
+        return;
+      case 'reply': {
+        const entry = pending.get(frame.id);
+        if (!entry) return; // timed out already, or not ours
+        pending.delete(frame.id);
+        clearTimeout(entry.timer);
+        if (frame.ok) entry.resolve(frame.result);
+        else entry.reject(new HostCommandError(entry.op, frame.error?.key ?? 'unknown', frame.error?.message ?? ''));
+        return;
+      }
+    }
+  };
+
+  // Read the output to its end.
+  const reader = createFrameReader(options.onNoise);
+  const pump = (async () => {
+    const stream = process.output.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await stream.read();
+        if (done) break;
+        for (const frame of reader.push(value)) onFrame(frame);
+      }
+    } catch {
+      // The stream failed: the exit handling below reports the end.
+    } finally {
+      stream.releaseLock();
+    }
+    for (const frame of reader.end()) onFrame(frame);
+  })();
+
+  const hostEnded = (code: number | null, cause?: unknown) => {
+    closed = true;
+    const error = () => new RuntimeError('runtime.error.hostExited', { detail: { code }, cause });
+    for (const [id, entry] of pending) {
+      clearTimeout(entry.timer);
+      pending.delete(id);
+      entry.reject(error());
+    }
+    for (const instance of [...waiters.keys()]) settleWaiters(instance, (waiter) => waiter.reject(error()));
+    helloWaiter?.reject(error());
+    instances.clear();
+    emit(listeners.hostExit, code);
+  };
+  const exited = process.exit.then(
+    (code) => ({ code, cause: undefined as unknown }),
+    (cause: unknown) => ({ code: null, cause }),
+  );
+  void exited.then(async ({ code, cause }) => {
+    // Let the frames written just before the end arrive first.
+    await deadline(pump, { ms: drainMs }).catch(() => {});
+    hostEnded(code, cause);
+  });
+
+  const send = <O extends Op>(op: O, params: CommandMap[O]['params'], budget: number): Promise<CommandMap[O]['result']> => {
+    if (closed) return Promise.reject(new RuntimeError('runtime.error.hostExited'));
+    const id = ++nextId;
+    if (op === 'start' || op === 'restart') {
+      instances.set((params as StartParams).instance ?? DEFAULT_INSTANCE, { status: 'starting' });
+    }
+    const command = { ...params, id, op } as Command<O>;
+    return new Promise<CommandMap[O]['result']>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new RuntimeError('runtime.error.commandTimeout', { detail: { op, seconds: budget / 1000 } }));
+      }, budget);
+      pending.set(id, { op, resolve: resolve as (value: unknown) => void, reject, timer });
+      process.write(encodeCommand(command)).catch((error: unknown) => {
+        clearTimeout(timer);
+        pending.delete(id);
+        reject(new RuntimeError('runtime.error.hostExited', { cause: error }));
+      });
+    });
+  };
+
+  /** Lifecycle commands run one after another; the others wait for the lifecycle commands sent
+   * before them (a request after a restart reaches the new server) and overlap each other. */
+  const command = <O extends Op>(op: O, params: CommandMap[O]['params'], budget = timeouts[op]) => {
+    const run = lifecycleTail.then(() => send(op, params, budget));
+    if (LIFECYCLE_OPS.has(op)) lifecycleTail = run.catch(() => {});
+    return run;
+  };
+
+  const whenListening = (instance: Instance = DEFAULT_INSTANCE, wait: WaitOptions = {}): Promise<number> => {
+    const state = instances.get(instance);
+    if (state?.status === 'listening') return Promise.resolve(state.port);
+    if (state?.status === 'exited') return Promise.reject(crashed(instance, state.code, state.signal));
+    if (closed) return Promise.reject(new RuntimeError('runtime.error.hostExited'));
+    let waiter!: Waiter;
+    const promise = new Promise<number>((resolve, reject) => {
+      waiter = { resolve, reject };
+    });
+    const set = waiters.get(instance) ?? new Set<Waiter>();
+    set.add(waiter);
+    waiters.set(instance, set);
+    const ms = wait.timeoutMs ?? 15_000;
+    return deadline(promise, {
+      ms,
+      timeout: timeoutError('runtime.error.serverTimeout', ms, 'server'),
+      signal: wait.signal,
+    }).finally(() => {
+      waiters.get(instance)?.delete(waiter);
+      if (waiters.get(instance)?.size === 0) waiters.delete(instance);
+    });
+  };
+
+  const api: HostClient = {
+    get hello() {
+      return { version: hello?.version ?? '', pid: hello?.pid ?? 0 };
+    },
+    get closed() {
+      return closed;
+    },
+    start: (params = {}) => command('start', params),
+    stop: (instance) => command('stop', instance === undefined ? {} : { instance }),
+    restart: (instance) => command('restart', instance === undefined ? {} : { instance }),
+    request: (params) =>
+      command('request', params, timeouts.request + (params.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT)),
+    jar: (browser) => command('jar', { browser }),
+    setCookie: (browser, name, value) => command('setCookie', { browser, name, value }),
+    clearJar: async (browser) => {
+      await command('clearJar', browser === undefined ? {} : { browser });
+    },
+    check: (checks, instance) => command('check', instance === undefined ? { checks } : { checks, instance }),
+    verify: (value, instance) => command('verify', instance === undefined ? { value } : { value, instance }),
+    whenListening,
+    listeningPort: (instance = DEFAULT_INSTANCE) => {
+      const state = instances.get(instance);
+      return state?.status === 'listening' ? state.port : undefined;
+    },
+    async startAndWait(params = {}, wait = {}) {
+      wait.onStep?.({ step: 'server', progress: 0 });
+      const result = await api.start(params);
+      wait.onStep?.({ step: 'server', progress: 0.5 });
+      await whenListening(result.instance, wait);
+      wait.onStep?.({ step: 'server', progress: 1 });
+      wait.onStep?.({ step: 'ready', progress: 1 });
+      return result;
+    },
+    onOutput: (listener) => subscribe(listeners.output, listener),
+    onEvent: (listener) => subscribe(listeners.event, listener),
+    onExit: (listener) => subscribe(listeners.exit, listener),
+    onNotice: (listener) => subscribe(listeners.notice, listener),
+    onHostExit: (listener) => subscribe(listeners.hostExit, listener),
+    async close() {
+      if (!closed) {
+        closed = true;
+        const error = () => new RuntimeError('runtime.error.disposed');
+        for (const [id, entry] of pending) {
+          clearTimeout(entry.timer);
+          pending.delete(id);
+          entry.reject(error());
+        }
+        for (const instance of [...waiters.keys()]) settleWaiters(instance, (waiter) => waiter.reject(error()));
+      }
+      process.kill();
+      await deadline(exited, { ms: 3_000 }).catch(() => {});
+    },
+  };
+
+  return {
+    api,
+    ready(timeoutMs, signal) {
+      if (hello) return Promise.resolve();
+      if (closed) return Promise.reject(new RuntimeError('runtime.error.hostExited'));
+      const promise = new Promise<number>((resolve, reject) => {
+        helloWaiter = { resolve, reject };
+      });
+      return deadline(promise, {
+        ms: timeoutMs,
+        timeout: timeoutError('runtime.error.hostStartTimeout', timeoutMs, 'server'),
+        signal,
+      })
+        .then(() => undefined)
+        .finally(() => {
+          helloWaiter = null;
+        });
+    },
+  };
+}

@@ -1,0 +1,167 @@
+// The host process protocol (lab/README.md, "Why a host process"), as types. The host
+// (lab/inside/host.mjs) writes frames on stdout; the runtime writes commands on its stdin.
+import type { Check } from '../../lab/lessons/schema.ts';
+
+/** The ASCII record separator that starts every frame line. */
+export const FRAME_START = '\x1e';
+
+export type Instance = string;
+export type OutputStream = 'stdout' | 'stderr';
+/** The request client's named browsers (each with its cookie jar); `none` sends no cookies. */
+export type BrowserId = 'A' | 'B' | 'none';
+
+// ─── Probe events (inside `event` frames; discriminated by `type`) ────────────────────────────
+
+export interface ListeningEvent {
+  readonly type: 'listening';
+  readonly port: number;
+}
+export interface RequestEvent {
+  readonly type: 'request';
+  readonly requestId: string;
+  readonly browser: string;
+  readonly method: string;
+  readonly path: string;
+  /** The request's `Cookie` header, when it had one. */
+  readonly cookie: string | null;
+}
+export interface ResponseEvent {
+  readonly type: 'response';
+  readonly requestId: string;
+  readonly status: number;
+  readonly setCookie: string[];
+  readonly sessionId: string | null;
+  readonly location?: string;
+}
+export interface StoreEvent {
+  readonly type: 'store';
+  readonly requestId?: string;
+  readonly op: string;
+  readonly sessionId: string | null;
+  /** The store's full contents after the operation. */
+  readonly sessions: Readonly<Record<string, unknown>>;
+}
+export interface ServerErrorEvent {
+  readonly type: 'error';
+  readonly kind: string;
+  readonly message: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly stack: string;
+}
+export type ProbeEvent = ListeningEvent | RequestEvent | ResponseEvent | StoreEvent | ServerErrorEvent;
+export type ProbeEventType = ProbeEvent['type'];
+
+// ─── Frames (host → runtime) ─────────────────────────────────────────────────────────────────
+
+export interface HelloFrame {
+  readonly t: 'hello';
+  readonly version: string | number;
+  readonly pid: number;
+}
+export interface OutFrame {
+  readonly t: 'out';
+  readonly instance: Instance;
+  readonly stream: OutputStream;
+  readonly data: string;
+}
+export interface EventFrame {
+  readonly t: 'event';
+  readonly instance: Instance;
+  readonly event: ProbeEvent;
+}
+export interface ExitFrame {
+  readonly t: 'exit';
+  readonly instance: Instance;
+  readonly code: number | null;
+  readonly signal: string | null;
+}
+export interface NoticeFrame {
+  readonly t: 'notice';
+  readonly instance: Instance;
+  /** A message key (`outputTruncated`, `portInUse`, …). */
+  readonly key: string;
+  readonly data?: unknown;
+}
+export interface HostErrorInfo {
+  readonly key: string;
+  readonly message: string;
+}
+export interface ReplyFrame {
+  readonly t: 'reply';
+  readonly id: number;
+  readonly ok: boolean;
+  readonly result?: unknown;
+  readonly error?: HostErrorInfo;
+}
+export type HostFrame = HelloFrame | OutFrame | EventFrame | ExitFrame | NoticeFrame | ReplyFrame;
+export type FrameType = HostFrame['t'];
+
+// ─── Commands (runtime → host) ───────────────────────────────────────────────────────────────
+
+export interface StartParams {
+  readonly instance?: Instance;
+  readonly entry?: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+export interface StartResult {
+  readonly instance: Instance;
+  readonly port: number;
+  readonly pid: number;
+}
+export interface StopResult {
+  readonly instance: Instance;
+  readonly code: number | null;
+  readonly signal: string | null;
+}
+export interface RequestParams {
+  readonly instance?: Instance;
+  readonly browser: BrowserId;
+  readonly method: string;
+  readonly path: string;
+  readonly form?: Readonly<Record<string, string>>;
+  readonly follow?: boolean;
+  readonly timeoutMs?: number;
+}
+/** A request's outcome as lab/inside/client.mjs reports it (its main fields; more may come). */
+export interface RequestResult {
+  readonly status: number;
+  readonly [field: string]: unknown;
+}
+/** A cookie in a browser's jar. */
+export interface JarCookie {
+  readonly name: string;
+  readonly value: string;
+  readonly [field: string]: unknown;
+}
+export interface CheckResult {
+  readonly id: string;
+  readonly passed: boolean;
+  /** A message key of the lesson. */
+  readonly message: string;
+  readonly hint?: string;
+  readonly detail: unknown;
+}
+export interface VerifyResult {
+  readonly signature: 'valid' | 'invalid' | 'unknown';
+  readonly sessionId?: string;
+}
+
+/** Every command: its parameters and the `result` of its reply. */
+export interface CommandMap {
+  start: { params: StartParams; result: StartResult };
+  stop: { params: { readonly instance?: Instance }; result: StopResult };
+  restart: { params: { readonly instance?: Instance }; result: StartResult };
+  request: { params: RequestParams; result: RequestResult };
+  jar: { params: { readonly browser: BrowserId }; result: JarCookie[] };
+  setCookie: { params: { readonly browser: BrowserId; readonly name: string; readonly value: string }; result: JarCookie[] };
+  clearJar: { params: { readonly browser?: BrowserId }; result: Record<string, never> };
+  check: { params: { readonly checks: readonly Check[]; readonly instance?: Instance }; result: CheckResult[] };
+  verify: { params: { readonly instance?: Instance; readonly value: string }; result: VerifyResult };
+}
+export type Op = keyof CommandMap;
+export type Command<O extends Op = Op> = { readonly id: number; readonly op: O } & CommandMap[O]['params'];
+
+/** Start, stop and restart change which server runs: they run one at a time, in order. */
+export const LIFECYCLE_OPS: ReadonlySet<Op> = new Set<Op>(['start', 'stop', 'restart']);
