@@ -36,7 +36,7 @@ describe.each(['pt', 'en', 'es'] as const)('in %s', (lang) => {
     expect(await page.locator('html').getAttribute('lang')).toBe(HTML_LANG[lang]);
     await expect.poll(() => page.getByRole('heading', { level: 2, name: OUTLINE[lang] }).count()).toBe(1);
     for (const course_lesson of course) {
-      await expect.poll(() => page.getByRole('link', { name: course_lesson.texts[lang].title, exact: true }).count()).toBeGreaterThan(0);
+      await expect.poll(() => page.getByRole('link', { name: course_lesson.texts[lang].text.title, exact: true }).count()).toBeGreaterThan(0);
       for (const step of course_lesson.texts[lang].steps) {
         expect(await page.getByRole('link', { name: step.title, exact: true }).count(), step.title).toBeGreaterThan(0);
       }
