@@ -15,6 +15,8 @@ export interface WorkspaceFiles {
   /** Replaces the lesson's files (everything but node_modules) with `files`, validated first. */
   mount(files: MountFiles): Promise<void>;
   write(path: string, content: string | Buffer): Promise<void>;
+  /** Refuses (throws) a path `write` would refuse, without writing. */
+  checkWritable(path: string): Promise<void>;
   read(path: string): Promise<Buffer>;
   tree(): Promise<{ files: string[]; truncated: boolean }>;
   remove(): Promise<void>;
@@ -118,12 +120,16 @@ export async function createWorkspaceFiles(parent: string, depsDir: string, limi
         for (const { segments, content } of files) await writeOne(segments, content);
       });
     },
-    write(path, content) {
+    async write(path, content) {
       const segments = parseRelPath(path);
       if (Buffer.byteLength(content) > limits.maxFileBytes) {
         throw new RunnerError(413, 'fileTooLarge', `${path} is larger than ${limits.maxFileBytes} bytes`);
       }
       return serial(() => writeOne(segments, content));
+    },
+    async checkWritable(path) {
+      if (removed) throw new RunnerError(404, 'workspaceNotFound', 'the workspace was disposed');
+      await resolveForWrite(dir, parseRelPath(path));
     },
     async read(path) {
       const segments = parseRelPath(path);

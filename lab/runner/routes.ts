@@ -1,0 +1,233 @@
+// The runner's HTTP API under /__runner/ (see lab/README.md). Every request passes the guard
+// first (Host, Origin, Sec-Fetch-Site, then the token), so a refused request touches nothing.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RunnerError, badRequest, notFound, refuse } from './errors.ts';
+import type { Guard } from './guard.ts';
+import { isObject, readBody, readJson, sendJson, sendText } from './http.ts';
+import type { Limits } from './limits.ts';
+import { planSpawn, startProcess, type ManagedProcess } from './processes.ts';
+import { startPreviewProxy } from './preview-proxy.ts';
+import type { Registry, WorkspaceEntry } from './registry.ts';
+import { streamOutput } from './sse.ts';
+import { parseMount } from './workspace.ts';
+
+export const PREFIX = '/__runner';
+
+export interface RouteContext {
+  port: number;
+  labDir: string;
+  lifeline: string;
+  limits: Limits;
+  guard: Guard;
+  registry: Registry;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, params: Params) => Promise<void>;
+interface Params {
+  url: URL;
+  id?: string;
+  pid?: string;
+}
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const PID = /^[1-9][0-9]{0,9}$/;
+/** The beacon's body is only a token: never read more than this before the token is checked. */
+const MAX_BEACON_BYTES = 1024;
+
+export function createRouter(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
+  const { guard, registry, limits } = ctx;
+
+  const workspace = (params: Params): WorkspaceEntry => registry.get(params.id!);
+  const processOf = (entry: WorkspaceEntry, params: Params): ManagedProcess => {
+    const proc = entry.processes.get(Number(params.pid));
+    if (!proc) throw notFound('processNotFound', 'no such process in this workspace');
+    return proc;
+  };
+
+  const dispose: Handler = async (_req, res, params) => {
+    const entry = workspace(params);
+    await registry.dispose(entry);
+    sendJson(res, 200, {});
+  };
+
+  // [path pattern, { METHOD: handler }]; ':id' and ':pid' are path parameters.
+  const routes: [string[], Record<string, Handler>][] = [
+    [['workspaces'], {
+      POST: async (_req, res) => {
+        const entry = await registry.create();
+        sendJson(res, 201, { id: entry.id });
+      },
+    }],
+    [['workspaces', ':id'], { DELETE: dispose }],
+    [['workspaces', ':id', 'dispose'], { POST: dispose }],
+    [['workspaces', ':id', 'mount'], {
+      POST: async (req, res, params) => {
+        const entry = workspace(params);
+        const files = parseMount(await readJson(req, limits.maxBodyBytes), limits);
+        await entry.files.mount(files);
+        sendJson(res, 200, {});
+      },
+    }],
+    [['workspaces', ':id', 'files'], {
+      GET: async (_req, res, params) => {
+        const entry = workspace(params);
+        sendText(res, 200, await entry.files.read(params.url.searchParams.get('path') ?? ''));
+      },
+      PUT: async (req, res, params) => {
+        const entry = workspace(params);
+        const path = params.url.searchParams.get('path') ?? '';
+        // Validate the path before reading the body: a refusal reads and writes nothing.
+        await entry.files.checkWritable(path);
+        let body: Buffer;
+        try {
+          body = await readBody(req, Math.min(limits.maxFileBytes, limits.maxBodyBytes));
+        } catch (e) {
+          if (e instanceof RunnerError && e.status === 413) {
+            throw new RunnerError(413, 'fileTooLarge', `the file is larger than ${limits.maxFileBytes} bytes`);
+          }
+          throw e;
+        }
+        await entry.files.write(path, body);
+        sendJson(res, 200, {});
+      },
+    }],
+    [['workspaces', ':id', 'tree'], {
+      GET: async (_req, res, params) => {
+        const { files, truncated } = await workspace(params).files.tree();
+        sendJson(res, 200, truncated ? { files, truncated } : { files });
+      },
+    }],
+    [['workspaces', ':id', 'processes'], {
+      POST: async (req, res, params) => {
+        const entry = workspace(params);
+        const plan = await planSpawn(await readJson(req, limits.maxBodyBytes), ctx.labDir, entry.files.dir);
+        if (entry.disposed) throw notFound('workspaceNotFound', 'the workspace was disposed');
+        const alive = [...entry.processes.values()].filter((p) => p.alive).length;
+        if (alive >= limits.maxProcessesPerWorkspace) {
+          throw new RunnerError(429, 'tooManyProcesses', `at most ${limits.maxProcessesPerWorkspace} processes per workspace`);
+        }
+        const proc = startProcess(plan, {
+          cwd: entry.files.dir,
+          limits,
+          lifeline: ctx.lifeline,
+          onListening: (port) => registry.learnPort(entry, port),
+        });
+        registry.addProcess(entry, proc);
+        sendJson(res, 201, { pid: proc.pid });
+      },
+    }],
+    [['workspaces', ':id', 'processes', ':pid'], {
+      DELETE: async (_req, res, params) => {
+        const proc = processOf(workspace(params), params);
+        await proc.kill();
+        sendJson(res, 200, {});
+      },
+    }],
+    [['workspaces', ':id', 'processes', ':pid', 'output'], {
+      GET: async (req, res, params) => {
+        const entry = workspace(params);
+        const proc = processOf(entry, params);
+        registry.streamOpened(entry);
+        streamOutput(req, res, proc.log, { heartbeatMs: limits.heartbeatMs, onClose: () => registry.streamClosed(entry) });
+      },
+    }],
+    [['workspaces', ':id', 'processes', ':pid', 'input'], {
+      POST: async (req, res, params) => {
+        const proc = processOf(workspace(params), params);
+        if (!proc.alive) throw new RunnerError(409, 'processExited', 'the process has exited');
+        proc.writeInput(await readBody(req, limits.maxBodyBytes));
+        sendJson(res, 200, {});
+      },
+    }],
+    [['workspaces', ':id', 'preview'], {
+      POST: async (req, res, params) => {
+        const entry = workspace(params);
+        const body = await readJson(req, limits.maxBodyBytes);
+        const port = isObject(body) ? body.port : undefined;
+        if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+          throw badRequest('badPort', 'the body must be { port } with a TCP port');
+        }
+        if (!entry.ports.has(port) || port === ctx.port) {
+          throw refuse('portNotReported', `no lesson server of this workspace reported listening on port ${port}`);
+        }
+        let proxy = entry.previews.get(port);
+        if (!proxy) {
+          proxy = startPreviewProxy(port);
+          entry.previews.set(port, proxy);
+          proxy.catch(() => entry.previews.delete(port));
+        }
+        const { port: proxyPort, close } = await proxy;
+        if (entry.disposed) {
+          await close();
+          throw notFound('workspaceNotFound', 'the workspace was disposed');
+        }
+        // The same host name as the page: 127.0.0.1 and localhost are different sites for cookies.
+        const hostname = (req.headers.host ?? '').toLowerCase().startsWith('localhost:') ? 'localhost' : '127.0.0.1';
+        sendJson(res, 200, { url: `http://${hostname}:${proxyPort}/` });
+      },
+    }],
+  ];
+
+  const match = (segments: string[]): { methods: Record<string, Handler>; params: Omit<Params, 'url'> } | null => {
+    for (const [pattern, methods] of routes) {
+      if (pattern.length !== segments.length) continue;
+      const params: Omit<Params, 'url'> = {};
+      let ok = true;
+      for (let i = 0; i < pattern.length && ok; i++) {
+        const p = pattern[i]!;
+        const s = segments[i]!;
+        if (p === ':id') ok = ID.test(s) && ((params.id = s), true);
+        else if (p === ':pid') ok = PID.test(s) && ((params.pid = s), true);
+        else ok = p === s;
+      }
+      if (ok) return { methods, params };
+    }
+    return null;
+  };
+
+  return async (req, res, url) => {
+    guard.checkSource(req);
+    const method = req.method ?? 'GET';
+    if (url.pathname === `${PREFIX}/token`) {
+      if (method !== 'GET') throw new RunnerError(405, 'methodNotAllowed', 'use GET', 'GET');
+      guard.checkTokenFetch(req);
+      sendJson(res, 200, { token: guard.token });
+      return;
+    }
+    const segments = url.pathname.slice(PREFIX.length + 1).split('/');
+    const found = match(segments);
+    const last = segments.at(-1);
+    if (found && method === 'GET' && last === 'output') {
+      guard.checkToken(req, url.searchParams.get('token'));
+    } else if (found && method === 'POST' && last === 'dispose' && req.headers['x-runner-token'] === undefined) {
+      // navigator.sendBeacon cannot set headers: its body carries the token instead.
+      const body = await readBody(req, MAX_BEACON_BYTES).catch(() => Buffer.alloc(0));
+      guard.checkToken(req, beaconToken(body));
+    } else {
+      guard.checkToken(req);
+    }
+    if (!found) throw notFound('notFound', `no runner route ${url.pathname}`);
+    const handler = found.methods[method];
+    if (!handler) {
+      const allow = Object.keys(found.methods).join(', ');
+      throw new RunnerError(405, 'methodNotAllowed', `use ${allow}`, allow);
+    }
+    await handler(req, res, { url, ...found.params });
+  };
+}
+
+/** The token in a beacon body: `{"token":"…"}`, `token=…`, or the bare token. */
+function beaconToken(body: Buffer): string | null {
+  const text = body.toString('utf8').trim();
+  if (!text) return null;
+  if (text.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      return isObject(parsed) && typeof parsed.token === 'string' ? parsed.token : null;
+    } catch {
+      return null;
+    }
+  }
+  if (text.startsWith('token=')) return new URLSearchParams(text).get('token');
+  return text;
+}
