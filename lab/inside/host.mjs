@@ -1,0 +1,196 @@
+// @ts-check
+// The host: the one process a runtime spawns (in the workspace root). It reads commands as JSON
+// lines on stdin and writes frames on stdout (`\x1e` + JSON + `\n`), so the learner's terminal
+// output and the probe's events travel apart. It supervises the lesson servers and makes sure
+// none outlives it. The protocol is in lab/README.md.
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { Instance, hostError } from './instance.mjs';
+import { createBrowsers } from './client.mjs';
+import { runChecks } from './checks.mjs';
+
+const VERSION = 1;
+const here = dirname(fileURLToPath(import.meta.url));
+const probePath = join(here, 'probe.cjs');
+const cwd = process.cwd();
+const RESTART_LISTEN_MS = 10_000;
+
+/** @param {Record<string, unknown>} frame */
+function emit(frame) {
+  try {
+    process.stdout.write(`\x1e${JSON.stringify(frame)}\n`);
+  } catch {
+    // stdout is gone: the shutdown below follows
+  }
+}
+
+/** @type {Map<string, Instance>} */
+const instances = new Map();
+const browsers = createBrowsers(); // the learner's, shown in the request panel
+const checkBrowsers = createBrowsers(); // the checks', emptied before each check
+/** @type {Map<string, Promise<unknown>>} checks of one instance run one at a time */
+const checkQueues = new Map();
+
+/** @param {unknown} name */
+function instanceName(name) {
+  const n = name === undefined ? 'main' : name;
+  if (typeof n !== 'string' || !/^[\w-]{1,32}$/.test(n)) throw hostError('badCommand', `bad instance name: ${String(n)}`);
+  return n;
+}
+
+/** @param {unknown} name */
+function instanceFor(name) {
+  const n = instanceName(name);
+  let inst = instances.get(n);
+  if (!inst) {
+    inst = new Instance({ name: n, cwd, probePath, emit });
+    instances.set(n, inst);
+  }
+  return inst;
+}
+
+/** @param {unknown} name */
+function runningInstance(name) {
+  const inst = instances.get(instanceName(name));
+  if (!inst?.running) throw hostError('notRunning', 'the server is not running');
+  return inst;
+}
+
+/** @param {Instance} inst @param {number} timeoutMs */
+async function listeningPort(inst, timeoutMs) {
+  try {
+    return await inst.waitListening(timeoutMs);
+  } catch (err) {
+    const e = /** @type {any} */ (err);
+    throw e?.key === 'timeout' ? hostError('notListening', 'the server is running but not listening') : err;
+  }
+}
+
+/** @type {Record<string, (cmd: Record<string, any>) => Promise<unknown>>} */
+const ops = {
+  async start(cmd) {
+    return instanceFor(cmd.instance).start({ entry: cmd.entry ?? 'server.js', env: cmd.env ?? {} });
+  },
+  async restart(cmd) {
+    // Same entry and environment as the last start unless given.
+    return instanceFor(cmd.instance).start({ entry: cmd.entry, env: cmd.env });
+  },
+  async stop(cmd) {
+    return runningInstance(cmd.instance).stop();
+  },
+  async request(cmd) {
+    const inst = runningInstance(cmd.instance);
+    const timeoutMs = Number(cmd.timeoutMs) > 0 ? Number(cmd.timeoutMs) : 5000;
+    const port = await listeningPort(inst, timeoutMs);
+    return browsers.send({
+      browser: cmd.browser ?? 'A',
+      port,
+      host: inst.host,
+      method: cmd.method ?? 'GET',
+      path: cmd.path ?? '/',
+      follow: Boolean(cmd.follow),
+      timeoutMs,
+      ...(cmd.form ? { form: cmd.form } : {}),
+    });
+  },
+  async jar(cmd) {
+    return browsers.jar(cmd.browser ?? 'A');
+  },
+  async setCookie(cmd) {
+    if (typeof cmd.name !== 'string' || typeof cmd.value !== 'string') throw hostError('badCommand', 'setCookie needs name and value');
+    return browsers.setCookie(cmd.browser ?? 'A', cmd.name, cmd.value);
+  },
+  async clearJar(cmd) {
+    await browsers.clear(cmd.browser);
+    return {};
+  },
+  async verify(cmd) {
+    return runningInstance(cmd.instance).verify(String(cmd.value ?? ''));
+  },
+  async check(cmd) {
+    if (!Array.isArray(cmd.checks)) throw hostError('badCommand', 'check needs checks');
+    const inst = runningInstance(cmd.instance);
+    const previous = checkQueues.get(inst.name) ?? Promise.resolve();
+    const run = previous.catch(() => {}).then(() =>
+      runChecks({
+        checks: cmd.checks,
+        events: inst.events,
+        resetJars: () => checkBrowsers.clear(),
+        send: async (o) => {
+          if (!inst.running) throw hostError('notRunning', 'the server is not running');
+          const port = await listeningPort(inst, o.timeoutMs ?? 5000);
+          return checkBrowsers.send({ ...o, port, host: inst.host });
+        },
+        restart: async () => {
+          await inst.start();
+          await inst.waitListening(RESTART_LISTEN_MS);
+        },
+      }),
+    );
+    checkQueues.set(inst.name, run);
+    return run;
+  },
+};
+
+/** @param {string} line */
+async function handle(line) {
+  /** @type {any} */
+  let cmd;
+  try {
+    cmd = JSON.parse(line);
+  } catch {
+    return emit({ t: 'reply', id: null, ok: false, error: { key: 'badCommand', message: 'not JSON' } });
+  }
+  const id = cmd && (typeof cmd.id === 'number' || typeof cmd.id === 'string') ? cmd.id : null;
+  const op = cmd && typeof cmd.op === 'string' && Object.hasOwn(ops, cmd.op) ? ops[cmd.op] : undefined;
+  if (!op) return emit({ t: 'reply', id, ok: false, error: { key: 'badCommand', message: `unknown op: ${String(cmd?.op)}` } });
+  try {
+    emit({ t: 'reply', id, ok: true, result: await op(cmd) });
+  } catch (err) {
+    const e = /** @type {any} */ (err);
+    emit({ t: 'reply', id, ok: false, error: { key: typeof e?.key === 'string' ? e.key : 'failed', message: String(e?.message ?? err) } });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lifetime: no lesson server outlives the host, whichever way the host goes.
+
+let shuttingDown = false;
+async function shutdown(code = 0) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  const stops = [...instances.values()].filter((i) => i.running).map((i) => i.stop(800).catch(() => {}));
+  await Promise.race([Promise.all(stops), new Promise((r) => setTimeout(r, 1500))]);
+  process.exit(code);
+}
+
+process.on('SIGTERM', () => void shutdown(0));
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGHUP', () => void shutdown(0));
+process.stdout.on('error', () => void shutdown(0));
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`session-lab host: ${err?.stack ?? err}\n`);
+  for (const inst of instances.values()) inst.run?.child.kill('SIGKILL');
+  process.exit(1);
+});
+// A parent that is SIGKILLed may leave stdin open (a pty): also watch for being orphaned.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) void shutdown(0);
+}, 1000).unref();
+
+let buffered = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (/** @type {string} */ chunk) => {
+  buffered += chunk;
+  let nl;
+  while ((nl = buffered.indexOf('\n')) >= 0) {
+    const line = buffered.slice(0, nl).replace(/^\x1e/, '').trim();
+    buffered = buffered.slice(nl + 1);
+    if (line) void handle(line);
+  }
+});
+process.stdin.on('end', () => void shutdown(0));
+process.stdin.on('close', () => void shutdown(0));
+
+emit({ t: 'hello', version: VERSION, pid: process.pid });

@@ -1,0 +1,369 @@
+// @ts-check
+// One lesson server (an "instance", e.g. `main`): forks it with the probe preloaded, relays its
+// output within a budget, relays the probe's events, and turns every way it can end (exit,
+// crash, syntax error, process.exit, port in use) into clear frames, never a hang.
+import { fork } from 'node:child_process';
+import { createServer } from 'node:net';
+import { isAbsolute, normalize, sep } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { createRequire } from 'node:module';
+import { EventLog } from './event-log.mjs';
+
+const require = createRequire(import.meta.url);
+/** @type {{ syntaxLocation: (text: string, cwd: string) => any, fatalFromOutput: (text: string, cwd: string) => any }} */
+const locate = require('./locate.cjs');
+
+const OUTPUT_BUDGET = 256 * 1024; // characters per second and instance relayed to the terminal
+const STDERR_TAIL = 16 * 1024; // kept to read a fatal error Node printed (see locate.cjs)
+const CLOSE_GRACE_MS = 1000; // after 'exit', how long stdio and IPC may take to drain
+const STOP_GRACE_MS = 2000; // SIGTERM, then SIGKILL
+const SYNTAX_HOLD_MS = 1500; // an ES module's SyntaxError waits for stderr to say where it is
+
+/** @typedef {(frame: Record<string, unknown>) => void} Emit */
+/** @typedef {{ key: string, message: string }} HostError */
+
+/** @param {string} key @param {string} message @returns {Error & HostError} */
+export function hostError(key, message) {
+  return Object.assign(new Error(message), { key });
+}
+
+/** Ports given to this host's instances: the OS may hand a just-closed port out again. */
+const reserved = new Set();
+
+/** A port nobody listens on right now (several workspaces and instances must not collide). */
+export async function freePort() {
+  for (let i = 0; i < 20; i++) {
+    const port = await anyPort();
+    if (!reserved.has(port)) {
+      reserved.add(port);
+      return port;
+    }
+  }
+  throw hostError('failed', 'no free port');
+}
+
+/** @returns {Promise<number>} */
+function anyPort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Relays at most `limit` characters a second; beyond that drops and says so once per flood. */
+class OutputBudget {
+  /** @param {number} limit @param {() => void} onFlood */
+  constructor(limit, onFlood) {
+    this.limit = limit;
+    this.onFlood = onFlood;
+    this.windowStart = 0;
+    this.used = 0;
+    this.dropped = 0;
+    this.flooding = false;
+  }
+
+  /** @param {string} text @returns {string} the part that may be relayed */
+  take(text) {
+    const now = Date.now();
+    if (now - this.windowStart >= 1000) {
+      if (this.dropped === 0) this.flooding = false;
+      this.windowStart = now;
+      this.used = 0;
+      this.dropped = 0;
+    }
+    const room = Math.max(0, this.limit - this.used);
+    const kept = text.length <= room ? text : text.slice(0, room);
+    this.used += kept.length;
+    if (kept.length < text.length) {
+      this.dropped += text.length - kept.length;
+      if (!this.flooding) {
+        this.flooding = true;
+        this.onFlood();
+      }
+    }
+    return kept;
+  }
+}
+
+/**
+ * @typedef {{ child: import('node:child_process').ChildProcess, pid: number | undefined, listening: boolean,
+ *   ended: boolean, stopping: boolean, errorSeen: boolean, stderrTail: string, code: number | null,
+ *   signal: string | null, held: Record<string, any> | null, heldTimer?: NodeJS.Timeout,
+ *   exited: Promise<{ code: number | null, signal: string | null }>, onEnd: () => void,
+ *   listenWaiters: Set<{ resolve: (port: number) => void, reject: (e: Error) => void }>,
+ *   verifies: Map<number, { resolve: (v: unknown) => void, reject: (e: Error) => void }> }} Run
+ */
+
+export class Instance {
+  /** @param {{ name: string, cwd: string, probePath: string, emit: Emit }} o */
+  constructor({ name, cwd, probePath, emit }) {
+    this.name = name;
+    this.cwd = cwd;
+    this.probePath = probePath;
+    this.emit = emit;
+    this.events = new EventLog();
+    /** @type {Run | null} */
+    this.run = null;
+    /** @type {{ entry: string, env: Record<string, string> }} */
+    this.config = { entry: 'server.js', env: {} };
+    /** @type {number | undefined} PORT given to the server: kept across restarts */
+    this.portEnv = undefined;
+    /** @type {number | undefined} the port the server actually listens on (the probe says) */
+    this.port = undefined;
+    this.host = '127.0.0.1';
+    this.verifyId = 0;
+    /** @type {Promise<unknown>} start and stop, one at a time: two starts must not leave two servers */
+    this.queue = Promise.resolve();
+    this.budget = new OutputBudget(OUTPUT_BUDGET, () => this.emit({ t: 'notice', instance: this.name, key: 'outputTruncated' }));
+  }
+
+  get running() {
+    return Boolean(this.run && !this.run.ended);
+  }
+
+  /**
+   * Starts (or restarts) the server. Resolves once spawned; readiness is the `listening` event.
+   * @param {{ entry?: string, env?: Record<string, unknown> }} [o]
+   */
+  start(o = {}) {
+    return this.serial(() => this.startNow(o));
+  }
+
+  /** @param {number} [graceMs] */
+  stop(graceMs) {
+    return this.serial(() => this.stopNow(graceMs));
+  }
+
+  /** @template T @param {() => Promise<T>} fn @returns {Promise<T>} */
+  serial(fn) {
+    const next = this.queue.catch(() => {}).then(fn);
+    this.queue = next;
+    return next;
+  }
+
+  /** @param {{ entry?: string, env?: Record<string, unknown> }} o */
+  async startNow(o) {
+    if (o.env !== undefined && (o.env === null || typeof o.env !== 'object' || Array.isArray(o.env))) {
+      throw hostError('badCommand', 'env must be an object of strings');
+    }
+    const entry = o.entry ?? this.config.entry;
+    const rel = normalize(String(entry));
+    if (!entry || isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`)) throw hostError('badEntry', `entry must be a file inside the workspace: ${entry}`);
+    /** @type {Record<string, string>} */
+    const env = {};
+    for (const [k, v] of Object.entries(o.env ?? this.config.env)) env[k] = String(v);
+    if (this.running) await this.stopNow();
+    this.config = { entry: rel, env };
+    if (env.PORT !== undefined) this.portEnv = Number(env.PORT);
+    else this.portEnv ??= await freePort();
+    this.events.clear();
+    this.port = undefined;
+    this.spawn(rel, { ...process.env, ...env, PORT: String(this.portEnv) });
+    return { instance: this.name, port: this.portEnv, pid: this.run?.pid };
+  }
+
+  /** @param {string} entry @param {NodeJS.ProcessEnv} env */
+  spawn(entry, env) {
+    const child = fork(entry, [], {
+      cwd: this.cwd,
+      execArgv: ['--require', this.probePath],
+      env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    /** @type {(v: { code: number | null, signal: string | null }) => void} */
+    let resolveExited = () => {};
+    /** @type {Run} */
+    const run = {
+      child,
+      pid: child.pid,
+      listening: false,
+      ended: false,
+      stopping: false,
+      errorSeen: false,
+      stderrTail: '',
+      code: null,
+      signal: null,
+      held: null,
+      exited: new Promise((resolve) => (resolveExited = resolve)),
+      onEnd: () => {},
+      listenWaiters: new Set(),
+      verifies: new Map(),
+    };
+    run.onEnd = () => resolveExited({ code: run.code, signal: run.signal });
+    this.run = run;
+
+    for (const stream of /** @type {const} */ (['stdout', 'stderr'])) {
+      const decoder = new StringDecoder('utf8');
+      child[stream]?.on('data', (/** @type {Buffer} */ chunk) => this.output(run, stream, decoder.write(chunk)));
+      child[stream]?.on('end', () => this.output(run, stream, decoder.end()));
+    }
+    child.on('message', (msg) => this.message(run, msg));
+    child.on('error', (err) => {
+      // A failed kill or send leaves the run going ('exit' will follow); only a failed spawn ends it.
+      if (child.pid !== undefined) return;
+      this.emit({ t: 'notice', instance: this.name, key: 'spawnFailed', data: { message: err.message } });
+      this.finish(run);
+    });
+    child.on('exit', (code, signal) => {
+      run.code = code;
+      run.signal = signal;
+      setTimeout(() => this.finish(run), CLOSE_GRACE_MS).unref();
+    });
+    // 'close' comes after stdio and the IPC channel are drained: every event has arrived.
+    child.on('close', () => this.finish(run));
+  }
+
+  /** @param {Run} run @param {'stdout' | 'stderr'} stream @param {string} text */
+  output(run, stream, text) {
+    if (!text) return;
+    if (stream === 'stderr') run.stderrTail = (run.stderrTail + text).slice(-STDERR_TAIL);
+    const data = this.budget.take(text);
+    if (data) this.emit({ t: 'out', instance: this.name, stream, data });
+  }
+
+  /** @param {Run} run @param {any} msg */
+  message(run, msg) {
+    if (!msg || typeof msg !== 'object') return;
+    if (msg.t === 'verified') {
+      const v = run.verifies.get(msg.id);
+      if (!v) return;
+      run.verifies.delete(msg.id);
+      const { t, id, ...result } = msg;
+      v.resolve(result);
+      return;
+    }
+    if (msg.t !== 'probe' || !msg.event || typeof msg.event.type !== 'string') return;
+    const event = msg.event;
+    if (event.type === 'listening') this.onListening(run, event);
+    if (event.type === 'error') {
+      run.errorSeen = true;
+      if (event.kind === 'portInUse') this.emit({ t: 'notice', instance: this.name, key: 'portInUse', data: { port: event.port } });
+      if (event.kind === 'syntax' && !event.file && !run.held) {
+        // An ES module's SyntaxError has no location; Node prints it to stderr as it dies.
+        run.held = event;
+        run.heldTimer = setTimeout(() => this.releaseHeld(run), SYNTAX_HOLD_MS);
+        run.heldTimer.unref();
+        return;
+      }
+    }
+    this.publish(event);
+  }
+
+  /** @param {import('./event-log.mjs').ProbeEvent} event */
+  publish(event) {
+    this.events.push(event);
+    this.emit({ t: 'event', instance: this.name, event });
+  }
+
+  /** @param {Run} run @param {Record<string, any>} event */
+  onListening(run, event) {
+    const first = !run.listening;
+    // The server that took PORT wins over any other the app starts.
+    if (!first && event.port !== this.portEnv) return;
+    run.listening = true;
+    this.port = event.port;
+    const addr = event.address;
+    this.host = !addr || addr === '::' || addr === '0.0.0.0' ? '127.0.0.1' : addr;
+    for (const w of run.listenWaiters) w.resolve(event.port);
+    run.listenWaiters.clear();
+  }
+
+  /** @param {Run} run */
+  releaseHeld(run) {
+    if (!run.held) return;
+    clearTimeout(run.heldTimer);
+    const loc = locate.syntaxLocation(run.stderrTail, this.cwd);
+    const event = { ...run.held, ...(loc ?? {}) };
+    run.held = null;
+    this.publish(event);
+  }
+
+  /** @param {Run} run */
+  finish(run) {
+    if (run.ended) return;
+    run.ended = true;
+    this.releaseHeld(run);
+    if (!run.errorSeen && !run.stopping && run.code !== 0 && run.code !== null) {
+      // The probe could not report (it died first): read what Node printed.
+      const fatal = locate.fatalFromOutput(run.stderrTail, this.cwd);
+      if (fatal) this.publish({ type: 'error', ...fatal, fromOutput: true, time: Date.now() });
+    }
+    // `requested`: the host stopped it (stop, restart, shutdown), so it did not crash.
+    this.emit({ t: 'exit', instance: this.name, code: run.code, signal: run.signal, pid: run.pid, requested: run.stopping });
+    const gone = hostError('exited', `the server exited (code ${run.code}, signal ${run.signal})`);
+    for (const w of run.listenWaiters) w.reject(gone);
+    run.listenWaiters.clear();
+    for (const v of run.verifies.values()) v.reject(gone);
+    run.verifies.clear();
+    run.onEnd();
+  }
+
+  /** Resolves with the listening port; rejects when the server ends first or time runs out. @param {number} timeoutMs */
+  waitListening(timeoutMs) {
+    const run = this.run;
+    if (!run || run.ended) return Promise.reject(hostError('notRunning', 'the server is not running'));
+    if (run.listening && this.port !== undefined) return Promise.resolve(this.port);
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        /** @param {number} port */
+        resolve: (port) => {
+          clearTimeout(timer);
+          resolve(port);
+        },
+        /** @param {Error} e */
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
+      const timer = setTimeout(() => {
+        run.listenWaiters.delete(waiter);
+        reject(hostError('timeout', `the server did not start listening within ${timeoutMs} ms`));
+      }, timeoutMs);
+      run.listenWaiters.add(waiter);
+    });
+  }
+
+  /** @param {number} [graceMs] */
+  async stopNow(graceMs = STOP_GRACE_MS) {
+    const run = this.run;
+    if (!run || run.ended) throw hostError('notRunning', 'the server is not running');
+    run.stopping = true;
+    run.child.kill('SIGTERM');
+    const timer = setTimeout(() => run.child.kill('SIGKILL'), graceMs);
+    const { code, signal } = await run.exited;
+    clearTimeout(timer);
+    return { instance: this.name, code, signal };
+  }
+
+  /** Checks a cookie value's signature with the secrets the server uses. @param {string} value */
+  verify(value, timeoutMs = 2000) {
+    const run = this.run;
+    if (!run || run.ended || !run.child.connected) return Promise.reject(hostError('notRunning', 'the server is not running'));
+    const id = ++this.verifyId;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        run.verifies.delete(id);
+        reject(hostError('timeout', 'the server did not answer'));
+      }, timeoutMs);
+      run.verifies.set(id, {
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      run.child.send({ t: 'verify', id, value: String(value) }, (err) => {
+        if (err) run.verifies.get(id)?.reject(hostError('notRunning', err.message));
+      });
+    });
+  }
+}
