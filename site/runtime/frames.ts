@@ -88,6 +88,8 @@ export function toFrame(value: unknown): HostFrame | null {
             instance: value.instance,
             code: isNumber(value.code) ? value.code : null,
             signal: isString(value.signal) ? value.signal : null,
+            ...(isNumber(value.pid) ? { pid: value.pid } : {}),
+            ...(typeof value.requested === 'boolean' ? { requested: value.requested } : {}),
           }
         : null;
     case 'notice':

@@ -64,6 +64,8 @@ export interface HostClientOptions {
   readonly signal?: AbortSignal;
   /** Output lines that are no frames (a pty's echo), for debugging. */
   readonly onNoise?: (line: string) => void;
+  /** A subscriber threw (default: `reportError`, else `console.error`); the reader goes on. */
+  readonly onListenerError?: (error: unknown) => void;
 }
 
 export interface WaitOptions {
@@ -83,7 +85,7 @@ export interface HostClient {
   check(checks: readonly Check[], instance?: Instance): Promise<CheckResult[]>;
   verify(value: string, instance?: Instance): Promise<VerifyResult>;
   /** The port once the instance's probe reported `listening` (now, or when it does). Rejects with
-   * `serverCrashed` when the instance exits first, `serverTimeout` when the time is up. */
+   * `serverCrashed` (or `serverStopped`) when it ends first, `serverTimeout` when the time is up. */
   whenListening(instance?: Instance, options?: WaitOptions): Promise<number>;
   /** The port an instance listens on now, if it does. */
   listeningPort(instance?: Instance): number | undefined;
@@ -91,7 +93,8 @@ export interface HostClient {
   startAndWait(params?: StartParams, options?: WaitOptions & { onStep?: BootListener }): Promise<StartResult>;
   onOutput(listener: (instance: Instance, stream: OutputStream, data: string) => void): Unsubscribe;
   onEvent(listener: (instance: Instance, event: ProbeEvent) => void): Unsubscribe;
-  onExit(listener: (instance: Instance, code: number | null, signal: string | null) => void): Unsubscribe;
+  /** A lesson server ended; `requested` is false for a crash (it was not stopped or restarted). */
+  onExit(listener: (instance: Instance, code: number | null, signal: string | null, requested: boolean) => void): Unsubscribe;
   onNotice(listener: (instance: Instance, key: string, data: unknown) => void): Unsubscribe;
   /** The host process itself ended (every pending command has been rejected with `hostExited`). */
   onHostExit(listener: (code: number | null) => void): Unsubscribe;
@@ -102,11 +105,23 @@ export interface HostClient {
 
 type HostRuntime = Pick<Runtime, 'spawn' | 'labScript'>;
 
+function defaultReportError(error: unknown): void {
+  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
+  if (typeof report === 'function') report(error);
+  else console.error(error);
+}
+
 /** Spawns the host in `runtime` and resolves once it said hello. */
 export async function startHost(runtime: HostRuntime, options: HostClientOptions = {}): Promise<HostClient> {
   const helloMs = options.helloTimeoutMs ?? 15_000;
-  const process = await deadline(runtime.spawn('node', [runtime.labScript('host.mjs')]), {
+  const spawning = runtime.spawn('node', [runtime.labScript('host.mjs')]);
+  const process = await deadline(spawning, {
+    ms: helloMs,
+    timeout: timeoutError('runtime.error.hostStartTimeout', helloMs, 'server'),
     signal: options.signal,
+  }).catch((error: unknown) => {
+    void spawning.then((late) => late.kill(), () => {}); // a process that comes after we gave up
+    throw error;
   });
   const client = connectHost(process, options);
   try {
@@ -124,13 +139,26 @@ interface Pending {
   readonly reject: (error: Error) => void;
   readonly timer: ReturnType<typeof setTimeout>;
 }
+/** What an instance's current run did last. A start/restart in flight is `starting`: exits seen
+ * then belong to the run it replaces (or, by pid, to the new one, known when the reply comes). */
 type InstanceState =
-  | { readonly status: 'starting' }
-  | { readonly status: 'listening'; readonly port: number }
-  | { readonly status: 'exited'; readonly code: number | null; readonly signal: string | null };
+  | { readonly status: 'starting'; readonly exits: Map<number, Ended> }
+  | { readonly status: 'running'; readonly pid: number | undefined }
+  | { readonly status: 'listening'; readonly pid: number | undefined; readonly port: number }
+  | { readonly status: 'exited'; readonly code: number | null; readonly signal: string | null; readonly requested: boolean }
+  | { readonly status: 'failed'; readonly error: Error };
 
-const crashed = (instance: Instance, code: number | null, signal: string | null) =>
-  new RuntimeError('runtime.error.serverCrashed', { step: 'server', detail: { instance, code, signal } });
+interface Ended {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly requested: boolean;
+}
+/** Why an instance does not listen: it crashed, or it was stopped. */
+const ended = (instance: Instance, { code, signal, requested }: Ended) =>
+  new RuntimeError(requested ? 'runtime.error.serverStopped' : 'runtime.error.serverCrashed', {
+    step: 'server',
+    detail: { instance, code, signal },
+  });
 
 interface Waiter {
   readonly resolve: (port: number) => void;
@@ -144,6 +172,7 @@ export function connectHost(
 ): { api: HostClient; ready(timeoutMs: number, signal?: AbortSignal): Promise<void> } {
   const timeouts = { ...DEFAULT_COMMAND_TIMEOUTS, ...options.timeouts };
   const drainMs = options.drainMs ?? 1_000;
+  const listenerError = options.onListenerError ?? defaultReportError;
   const pending = new Map<number, Pending>();
   /** What each instance did last: started, listens, or ended (with how). */
   const instances = new Map<Instance, InstanceState>();
@@ -151,7 +180,7 @@ export function connectHost(
   const listeners = {
     output: new Set<(instance: Instance, stream: OutputStream, data: string) => void>(),
     event: new Set<(instance: Instance, event: ProbeEvent) => void>(),
-    exit: new Set<(instance: Instance, code: number | null, signal: string | null) => void>(),
+    exit: new Set<(instance: Instance, code: number | null, signal: string | null, requested: boolean) => void>(),
     notice: new Set<(instance: Instance, key: string, data: unknown) => void>(),
     hostExit: new Set<(code: number | null) => void>(),
   };
@@ -167,9 +196,7 @@ export function connectHost(
         listener(...args);
       } catch (error) {
         // A listener's bug must not stop the frame reader; surface it where errors go.
-        queueMicrotask(() => {
-          throw error;
-        });
+        listenerError(error);
       }
     }
   };
@@ -197,15 +224,29 @@ export function connectHost(
       case 'event':
         if (frame.event.type === 'listening') {
           const port = frame.event.port;
-          instances.set(frame.instance, { status: 'listening', port });
+          const state = instances.get(frame.instance);
+          instances.set(frame.instance, { status: 'listening', port, pid: state?.status === 'running' ? state.pid : undefined });
           settleWaiters(frame.instance, (waiter) => waiter.resolve(port));
         }
         emit(listeners.event, frame.instance, frame.event);
         return;
       case 'exit': {
-        instances.set(frame.instance, { status: 'exited', code: frame.code, signal: frame.signal });
-        settleWaiters(frame.instance, (waiter) => waiter.reject(crashed(frame.instance, frame.code, frame.signal)));
-        emit(listeners.exit, frame.instance, frame.code, frame.signal);
+        const state = instances.get(frame.instance);
+        const end: Ended = { code: frame.code, signal: frame.signal, requested: frame.requested ?? false };
+        if (state?.status === 'starting') {
+          if (frame.pid !== undefined) state.exits.set(frame.pid, end);
+        } else if (
+          (state?.status === 'running' || state?.status === 'listening') &&
+          state.pid !== undefined &&
+          frame.pid !== undefined &&
+          state.pid !== frame.pid
+        ) {
+          // an earlier run's end, reported late: the current run goes on
+        } else {
+          instances.set(frame.instance, { status: 'exited', ...end });
+          settleWaiters(frame.instance, (waiter) => waiter.reject(ended(frame.instance, end)));
+        }
+        emit(listeners.exit, frame.instance, frame.code, frame.signal, frame.requested ?? false);
         return;
       }
       case 'notice':
@@ -267,9 +308,6 @@ export function connectHost(
   const send = <O extends Op>(op: O, params: CommandMap[O]['params'], budget: number): Promise<CommandMap[O]['result']> => {
     if (closed) return Promise.reject(new RuntimeError('runtime.error.hostExited'));
     const id = ++nextId;
-    if (op === 'start' || op === 'restart') {
-      instances.set((params as StartParams).instance ?? DEFAULT_INSTANCE, { status: 'starting' });
-    }
     const command = { ...params, id, op } as Command<O>;
     return new Promise<CommandMap[O]['result']>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -285,10 +323,44 @@ export function connectHost(
     });
   };
 
+  /** start/restart, following the instance's state from the command to its reply. */
+  const starting = (op: 'start' | 'restart', params: StartParams, budget: number): Promise<StartResult> => {
+    const name = params.instance ?? DEFAULT_INSTANCE;
+    const marker: InstanceState = { status: 'starting', exits: new Map() };
+    instances.set(name, marker);
+    return send(op, params, budget).then(
+      (result) => {
+        const now = instances.get(name);
+        const end = result.pid === undefined ? undefined : marker.exits.get(result.pid);
+        if (now === marker && end) {
+          instances.set(name, { status: 'exited', ...end });
+          settleWaiters(name, (waiter) => waiter.reject(ended(name, end)));
+        } else if (now === marker) {
+          instances.set(name, { status: 'running', pid: result.pid });
+        } else if (now?.status === 'listening' && now.pid === undefined) {
+          instances.set(name, { ...now, pid: result.pid });
+        }
+        return result;
+      },
+      (error: Error) => {
+        if (instances.get(name) === marker) {
+          instances.set(name, { status: 'failed', error });
+          settleWaiters(name, (waiter) => waiter.reject(error));
+        }
+        throw error;
+      },
+    );
+  };
+
   /** Lifecycle commands run one after another; the others wait for the lifecycle commands sent
    * before them (a request after a restart reaches the new server) and overlap each other. */
   const command = <O extends Op>(op: O, params: CommandMap[O]['params'], budget = timeouts[op]) => {
-    const run = lifecycleTail.then(() => send(op, params, budget));
+    const run = lifecycleTail.then(
+      (): Promise<CommandMap[O]['result']> =>
+        op === 'start' || op === 'restart'
+          ? (starting(op, params as StartParams, budget) as Promise<CommandMap[O]['result']>)
+          : send(op, params, budget),
+    );
     if (LIFECYCLE_OPS.has(op)) lifecycleTail = run.catch(() => {});
     return run;
   };
@@ -296,7 +368,8 @@ export function connectHost(
   const whenListening = (instance: Instance = DEFAULT_INSTANCE, wait: WaitOptions = {}): Promise<number> => {
     const state = instances.get(instance);
     if (state?.status === 'listening') return Promise.resolve(state.port);
-    if (state?.status === 'exited') return Promise.reject(crashed(instance, state.code, state.signal));
+    if (state?.status === 'exited') return Promise.reject(ended(instance, state));
+    if (state?.status === 'failed') return Promise.reject(state.error);
     if (closed) return Promise.reject(new RuntimeError('runtime.error.hostExited'));
     let waiter!: Waiter;
     const promise = new Promise<number>((resolve, reject) => {

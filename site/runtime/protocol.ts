@@ -76,6 +76,10 @@ export interface ExitFrame {
   readonly instance: Instance;
   readonly code: number | null;
   readonly signal: string | null;
+  /** The run that ended (the pid a start/restart reply gave). */
+  readonly pid?: number;
+  /** It ended because a stop/restart asked it to. */
+  readonly requested?: boolean;
 }
 export interface NoticeFrame {
   readonly t: 'notice';
@@ -124,16 +128,54 @@ export interface RequestParams {
   readonly follow?: boolean;
   readonly timeoutMs?: number;
 }
-/** A request's outcome as lab/inside/client.mjs reports it (its main fields; more may come). */
-export interface RequestResult {
-  readonly status: number;
-  readonly [field: string]: unknown;
-}
-/** A cookie in a browser's jar. */
-export interface JarCookie {
+// The request client's results (mirrors lab/inside/client.mjs's typedefs).
+export interface PlainCookie {
   readonly name: string;
   readonly value: string;
-  readonly [field: string]: unknown;
+  readonly domain: string | null;
+  readonly path: string | null;
+  readonly expires: string | null;
+  readonly httpOnly: boolean;
+  readonly secure: boolean;
+  readonly sameSite: string | null;
+}
+/** A cookie in a browser's jar. */
+export type JarCookie = PlainCookie;
+export interface HopRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: readonly (readonly [string, string])[];
+}
+export interface HopResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: string;
+  readonly truncated: boolean;
+}
+/** One request and its response (a redirect followed gives several hops). */
+export interface Hop {
+  readonly requestId: string;
+  readonly request: HopRequest;
+  readonly response: HopResponse | null;
+  readonly ms: number;
+}
+export interface RequestFailure {
+  readonly key: 'timeout' | 'refused' | 'reset' | 'tooManyRedirects' | 'failed';
+  readonly message: string;
+}
+export interface RequestResult {
+  readonly hops: readonly Hop[];
+  /** The browser's jar after the request. */
+  readonly jar: readonly JarCookie[];
+  readonly error?: RequestFailure;
+}
+/** Why a check failed (mirrors lab/inside/checks.mjs). */
+export interface CheckFailureDetail {
+  readonly step: number;
+  readonly request?: { readonly browser: string; readonly method: string; readonly path: string };
+  readonly expected: Readonly<Record<string, unknown>>;
+  readonly actual: Readonly<Record<string, unknown>>;
 }
 export interface CheckResult {
   readonly id: string;
@@ -141,7 +183,7 @@ export interface CheckResult {
   /** A message key of the lesson. */
   readonly message: string;
   readonly hint?: string;
-  readonly detail: unknown;
+  readonly detail: CheckFailureDetail | null;
 }
 export interface VerifyResult {
   readonly signature: 'valid' | 'invalid' | 'unknown';

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startCourse, type CourseServer } from '../support/course-server.ts';
+import { startCourse, type CourseServer } from '../../scripts/lib/course-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -2,9 +2,9 @@
 // 404, the root's language pick, and no JavaScript needed to read.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser } from '../../scripts/lib/browser.ts';
 import { loadCourse } from '../../lab/lessons/load.ts';
-import { repoRoot } from '../support/course-server.ts';
+import { repoRoot } from '../../scripts/lib/course-server.ts';
 import { join } from 'node:path';
 
 const base = inject('courseUrl');

@@ -1,0 +1,74 @@
+// `npm run bench`: the figures we hold ourselves to, measured on this machine. Medians over
+// several runs; a short table for people, then one JSON line for tools (always the last line).
+import { existsSync, statSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { startCourse, repoRoot } from './lib/course-server.ts';
+import { NodeEventSource } from './lib/node-event-source.ts';
+import { createLocalRuntime } from '../site/runtime/local.ts';
+import { startHost } from '../site/runtime/host-client.ts';
+import { loadCourse, localizeFiles } from '../lab/lessons/load.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const round = (n: number) => Math.round(n * 10) / 10;
+
+const figures: Record<string, number> = {};
+
+// The dependency snapshot the WebContainer mounts, as the build ships it.
+const snapshotFile = join(repoRoot, 'dist', 'runtime', 'deps.snapshot');
+const server = await startCourse();
+try {
+  if (!existsSync(snapshotFile)) throw new Error(`no snapshot at ${snapshotFile}: the build should have made it`);
+  figures.snapshot_kb_gz = round(gzipSync(readFileSync(snapshotFile)).length / 1024);
+  figures.snapshot_kb = round(statSync(snapshotFile).size / 1024);
+
+  // The local runtime, driven by the browser's own runtime code against `npm start`.
+  const lesson = loadCourse(join(repoRoot, 'lessons'))[0]!;
+  const files = localizeFiles(lesson.solution, lesson.texts.en.text.messages, lesson.folder);
+  const ready: number[] = [];
+  const restart: number[] = [];
+  const request: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const runtime = await createLocalRuntime({ base: server.url, EventSource: NodeEventSource, files, lifecycle: new EventTarget() });
+    const host = await startHost(runtime);
+    let t = performance.now();
+    await host.startAndWait({ entry: lesson.meta.entry });
+    ready.push(performance.now() - t);
+
+    t = performance.now();
+    await runtime.writeFile(lesson.meta.entry, `${files[lesson.meta.entry]}\n// edit ${run}\n`);
+    await host.restart();
+    await host.whenListening();
+    restart.push(performance.now() - t);
+
+    for (let i = 0; i < 5; i++) {
+      t = performance.now();
+      const result = await host.request({ browser: 'A', method: 'GET', path: '/viewcount' });
+      request.push(performance.now() - t);
+      if (result.hops[0]?.response?.status !== 200) throw new Error(`request failed: ${JSON.stringify(result)}`);
+    }
+    await host.close();
+    await runtime.dispose();
+  }
+  figures.server_ready_ms = round(median(ready));
+  figures.restart_ms = round(median(restart));
+  figures.request_ms = round(median(request));
+} finally {
+  await server.stop();
+}
+
+const described: Record<string, string> = {
+  snapshot_kb_gz: 'dependency snapshot, gzipped (KB)',
+  snapshot_kb: 'dependency snapshot, raw (KB)',
+  server_ready_ms: 'local runtime: ask to start → probe "listening" (ms)',
+  restart_ms: 'local runtime: write a file, restart → "listening" (ms)',
+  request_ms: 'one request through the request client, end to end (ms)',
+};
+console.log(`Session Lab benchmark (medians over ${RUNS} runs)`);
+for (const [key, value] of Object.entries(figures)) console.log(`  ${described[key]?.padEnd(58) ?? key.padEnd(58)} ${String(value).padStart(8)}`);
+console.log(JSON.stringify(figures));

@@ -1,0 +1,337 @@
+// The local runtime: the Runtime contract over the local runner's HTTP API (lab/README.md, "The
+// local runner's HTTP API"), same origin as the course when it is served by `npm start`.
+// fetch, EventSource, sendBeacon and the page's lifecycle events are injected (tests pass fakes).
+import { deadline, linkedController, timeoutError } from './deadline.ts';
+import { normalizePath } from './paths.ts';
+import { RuntimeError, isRuntimeError, type BootListener, type LabScript, type Runtime, type RuntimeProcess } from './types.ts';
+
+export type EventSourceLike = Pick<EventSource, 'onmessage' | 'onerror' | 'readyState' | 'close'>;
+export type EventSourceFactory = new (url: string) => EventSourceLike;
+
+export const RUNNER_PREFIX = '/__runner';
+export const DEFAULT_RUNNER_TIMEOUT_MS = 5_000;
+/** EventSource retries by itself; this many errors in a row without a message end the process's stream. */
+const MAX_STREAM_ERRORS = 3;
+
+export interface RunnerConnection {
+  /** Prefix of the runner's URLs: '' (same origin, the default) or an origin like `http://127.0.0.1:4321`. */
+  readonly base?: string;
+  readonly fetch?: typeof fetch;
+  /** Per-call timeout (ms). */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface LocalRuntimeOptions extends RunnerConnection {
+  readonly EventSource?: EventSourceFactory;
+  /** Default: `navigator.sendBeacon`. */
+  readonly sendBeacon?: (url: string, data?: BodyInit | null) => boolean;
+  /** Where `pagehide` is listened for (default: `globalThis`, the window). */
+  readonly lifecycle?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+  /** A token already fetched (by `fetchRunnerToken`), saving a round trip. */
+  readonly token?: string;
+  /** The lesson's files, mounted once the workspace exists. */
+  readonly files?: Readonly<Record<string, string>>;
+  readonly onStep?: BootListener;
+}
+
+/** `GET /__runner/token`. Resolves the token, or rejects `runnerUnreachable` (no runner answers:
+ * network error, timeout, 404, not JSON) or `runnerRefused` (403). */
+export async function fetchRunnerToken(connection: RunnerConnection = {}): Promise<string> {
+  const fetchFn = connection.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const ms = connection.timeoutMs ?? DEFAULT_RUNNER_TIMEOUT_MS;
+  const { controller, release } = linkedController(connection.signal);
+  const unreachable = (cause?: unknown, status?: number) =>
+    new RuntimeError('runtime.error.runnerUnreachable', { step: 'boot', cause, detail: status === undefined ? {} : { status } });
+  try {
+    const response = await deadline(
+      fetchFn(`${connection.base ?? ''}${RUNNER_PREFIX}/token`, {
+        signal: controller.signal,
+        credentials: 'same-origin',
+        cache: 'no-store',
+      }),
+      { ms, timeout: () => unreachable(new Error('timeout')), signal: connection.signal },
+    ).catch((error: unknown) => {
+      throw isRuntimeError(error) ? error : unreachable(error);
+    });
+    if (response.status === 403) throw new RuntimeError('runtime.error.runnerRefused', { step: 'boot', detail: { status: 403 } });
+    if (!response.ok) throw unreachable(undefined, response.status);
+    const body: unknown = await deadline(response.json(), { ms, timeout: () => unreachable(new Error('timeout')) }).catch(
+      (error: unknown) => {
+        throw isRuntimeError(error) ? error : unreachable(error, response.status);
+      },
+    );
+    const token = (body as { token?: unknown } | null)?.token;
+    if (typeof token !== 'string' || token === '') throw unreachable(undefined, response.status);
+    return token;
+  } finally {
+    controller.abort();
+    release();
+  }
+}
+
+/** Connects to the runner, creates a workspace and mounts the lesson's files. */
+export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Promise<Runtime> {
+  const base = options.base ?? '';
+  const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const EventSourceCtor = options.EventSource ?? (globalThis.EventSource as EventSourceFactory | undefined);
+  const sendBeacon =
+    options.sendBeacon ?? ((url: string, data?: BodyInit | null) => globalThis.navigator?.sendBeacon?.(url, data) ?? false);
+  const lifecycle = options.lifecycle ?? (typeof globalThis.addEventListener === 'function' ? globalThis : undefined);
+  const ms = options.timeoutMs ?? DEFAULT_RUNNER_TIMEOUT_MS;
+  const onStep = options.onStep;
+
+  onStep?.({ step: 'boot', progress: 0 });
+  const token = options.token ?? (await fetchRunnerToken({ ...options, fetch: fetchFn }));
+  const api = runnerApi({ base, fetch: fetchFn, token, timeoutMs: ms });
+  const { id } = (await api.json('POST', '/workspaces', undefined, options.signal)) as { id: string };
+  if (typeof id !== 'string') throw new RuntimeError('runtime.error.runnerFailed', { step: 'boot' });
+  onStep?.({ step: 'boot', progress: 1 });
+  // The runner's workspaces reach the installed dependencies: nothing to fetch.
+  onStep?.({ step: 'dependencies', progress: 1 });
+
+  const workspace = `/workspaces/${encodeURIComponent(id)}`;
+  const streams = new Set<EventSourceLike>();
+  const previews = new Map<number, string>();
+  let disposed = false;
+
+  const onPageHide = () => {
+    // The page is going away: say so while it still can. A beacon is a POST that cannot set
+    // headers: the runner reads the token from its body.
+    sendBeacon(`${base}${RUNNER_PREFIX}${workspace}/dispose`, JSON.stringify({ token }));
+    markDisposed();
+  };
+  const markDisposed = () => {
+    disposed = true;
+    lifecycle?.removeEventListener('pagehide', onPageHide);
+    for (const stream of streams) stream.close();
+    streams.clear();
+  };
+  lifecycle?.addEventListener('pagehide', onPageHide);
+
+  const alive = () => {
+    if (disposed) throw new RuntimeError('runtime.error.disposed');
+  };
+
+  const runtime: Runtime = {
+    kind: 'local',
+    labScript: (name: LabScript) => name,
+    async mount(files) {
+      alive();
+      await api.json('POST', `${workspace}/mount`, { files: normalizeFiles(files) });
+    },
+    async writeFile(path, text) {
+      alive();
+      await api.call('PUT', `${workspace}/files?path=${encodeURIComponent(normalizePath(path))}`, text);
+    },
+    async readFile(path) {
+      alive();
+      const file = normalizePath(path);
+      try {
+        return await (await api.call('GET', `${workspace}/files?path=${encodeURIComponent(file)}`)).text();
+      } catch (error) {
+        if (isRuntimeError(error) && error.detail.status === 404) {
+          throw new RuntimeError('runtime.error.fileMissing', { detail: { path: file }, cause: error });
+        }
+        throw error;
+      }
+    },
+    async listFiles() {
+      alive();
+      const { files } = (await api.json('GET', `${workspace}/tree`)) as { files?: unknown };
+      return Array.isArray(files) ? files.filter((file): file is string => typeof file === 'string') : [];
+    },
+    async spawn(command, args) {
+      alive();
+      if (!EventSourceCtor) throw new RuntimeError('runtime.error.runnerUnreachable', { detail: { reason: 'EventSource' } });
+      const { pid } = (await api.json('POST', `${workspace}/processes`, { command, args })) as { pid: number };
+      const path = `${workspace}/processes/${encodeURIComponent(String(pid))}`;
+      const source = new EventSourceCtor(`${base}${RUNNER_PREFIX}${path}/output?token=${encodeURIComponent(token)}`);
+      streams.add(source);
+      const { output, exit } = adaptEventSource(source, () => streams.delete(source));
+      const process: RuntimeProcess = {
+        output,
+        exit,
+        async write(text) {
+          alive();
+          await api.call('POST', `${path}/input`, text);
+        },
+        kill() {
+          if (disposed) return;
+          api.call('DELETE', path).catch(() => {});
+        },
+      };
+      return process;
+    },
+    async previewUrl(port) {
+      alive();
+      const known = previews.get(port);
+      if (known !== undefined) return known;
+      const { url } = (await api.json('POST', `${workspace}/preview`, { port })) as { url?: unknown };
+      if (typeof url !== 'string') throw new RuntimeError('runtime.error.runnerFailed', { detail: { reason: 'preview' } });
+      previews.set(port, url);
+      return url;
+    },
+    async dispose() {
+      if (disposed) return;
+      markDisposed();
+      await api.call('DELETE', workspace).catch(() => {});
+    },
+  };
+
+  if (options.files) {
+    onStep?.({ step: 'files', progress: 0 });
+    try {
+      await runtime.mount(options.files);
+    } catch (error) {
+      await runtime.dispose();
+      throw error;
+    }
+    onStep?.({ step: 'files', progress: 1 });
+  }
+  return runtime;
+}
+
+function normalizeFiles(files: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [path, text] of Object.entries(files)) out[normalizePath(path)] = text;
+  return out;
+}
+
+interface RunnerApiOptions {
+  readonly base: string;
+  readonly fetch: typeof fetch;
+  readonly token: string;
+  readonly timeoutMs: number;
+}
+
+/** Authenticated calls under /__runner/, with a timeout each and typed errors. */
+function runnerApi({ base, fetch: fetchFn, token, timeoutMs }: RunnerApiOptions) {
+  const call = async (method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> => {
+    const { controller, release } = linkedController(signal);
+    const headers: Record<string, string> = { 'X-Runner-Token': token };
+    let payload: string | undefined;
+    if (typeof body === 'string') {
+      headers['Content-Type'] = 'text/plain; charset=utf-8';
+      payload = body;
+    } else if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    try {
+      const response = await deadline(
+        fetchFn(`${base}${RUNNER_PREFIX}${path}`, {
+          method,
+          headers,
+          credentials: 'same-origin',
+          signal: controller.signal,
+          ...(payload === undefined ? {} : { body: payload }),
+        }),
+        { ms: timeoutMs, timeout: timeoutError('runtime.error.runnerTimeout', timeoutMs), signal },
+      ).catch((error: unknown) => {
+        throw isRuntimeError(error) ? error : new RuntimeError('runtime.error.runnerUnreachable', { cause: error });
+      });
+      if (!response.ok) throw await runnerError(response);
+      return response;
+    } catch (error) {
+      controller.abort();
+      throw error;
+    } finally {
+      release();
+    }
+  };
+  return {
+    call,
+    async json(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<unknown> {
+      const response = await call(method, path, body, signal);
+      try {
+        return await response.json();
+      } catch (error) {
+        throw new RuntimeError('runtime.error.runnerFailed', { cause: error, detail: { status: response.status } });
+      }
+    },
+  };
+}
+
+async function runnerError(response: Response): Promise<RuntimeError> {
+  let runnerKey: string | null = null;
+  let message: string | null = null;
+  try {
+    const body = (await response.json()) as { error?: { key?: unknown; message?: unknown } };
+    if (typeof body.error?.key === 'string') runnerKey = body.error.key;
+    if (typeof body.error?.message === 'string') message = body.error.message;
+  } catch {
+    // not JSON: the status says enough
+  }
+  const key = response.status === 403 ? 'runtime.error.runnerRefused' : 'runtime.error.runnerFailed';
+  return new RuntimeError(key, { detail: { status: response.status, runnerKey, message } });
+}
+
+const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGKILL: 137, SIGTERM: 143 };
+
+/** The runner's Server-Sent Events (`chunk`s, then one `exit`) as an output stream and an exit code. */
+export function adaptEventSource(
+  source: EventSourceLike,
+  onClosed: () => void = () => {},
+): { output: ReadableStream<string>; exit: Promise<number> } {
+  let resolveExit!: (code: number) => void;
+  let rejectExit!: (error: Error) => void;
+  const exit = new Promise<number>((resolve, reject) => {
+    resolveExit = resolve;
+    rejectExit = reject;
+  });
+  exit.catch(() => {}); // a caller that ignores the exit must not see an unhandled rejection
+  let controller!: ReadableStreamDefaultController<string>;
+  let finished = false;
+  let errors = 0;
+  const finish = () => {
+    finished = true;
+    source.onmessage = null;
+    source.onerror = null;
+    source.close();
+    onClosed();
+  };
+  const output = new ReadableStream<string>({
+    start(c) {
+      controller = c;
+    },
+    cancel() {
+      // The reader no longer wants the output; the exit still comes when the runner says so.
+    },
+  });
+  source.onmessage = (event: MessageEvent) => {
+    errors = 0;
+    let message: { t?: unknown; data?: unknown; code?: unknown; signal?: unknown };
+    try {
+      message = JSON.parse(String(event.data)) as typeof message;
+    } catch {
+      return;
+    }
+    // `notice` messages (outputTruncated) have no place in a text stream: a frame cut by the
+    // truncation becomes a line the frame reader ignores.
+    if (message.t === 'chunk' && typeof message.data === 'string') {
+      controller.enqueue(message.data);
+    } else if (message.t === 'exit') {
+      finish();
+      controller.close();
+      const code =
+        typeof message.code === 'number'
+          ? message.code
+          : typeof message.signal === 'string'
+            ? (SIGNAL_CODES[message.signal] ?? 1)
+            : 1;
+      resolveExit(code);
+    }
+  };
+  source.onerror = () => {
+    if (finished) return;
+    errors += 1;
+    const CLOSED = 2;
+    if (source.readyState !== CLOSED && errors < MAX_STREAM_ERRORS) return; // EventSource retries
+    finish();
+    // Close (not error) the output: what arrived stays readable; the exit says what happened.
+    controller.close();
+    rejectExit(new RuntimeError('runtime.error.runnerUnreachable', { detail: { reason: 'output' } }));
+  };
+  return { output, exit };
+}

@@ -1,0 +1,172 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { chooseRuntime, type ChooseOptions } from '../../site/runtime/choose.ts';
+import { RuntimeError, type Runtime, type RuntimeKind } from '../../site/runtime/types.ts';
+
+function fakeRuntime(kind: RuntimeKind): Runtime & { disposed: number } {
+  return {
+    kind,
+    disposed: 0,
+    mount: async () => {},
+    writeFile: async () => {},
+    readFile: async () => '',
+    listFiles: async () => [],
+    spawn: () => Promise.reject(new Error('not here')),
+    labScript: (name) => name,
+    previewUrl: async () => '',
+    async dispose() {
+      this.disposed += 1;
+    },
+  };
+}
+
+const fail = (key: ConstructorParameters<typeof RuntimeError>[0]) => () => Promise.reject(new RuntimeError(key));
+const never = () => new Promise<never>(() => {});
+
+function options(overrides: Partial<ChooseOptions>) {
+  const calls: string[] = [];
+  const track =
+    <T>(name: string, fn: (signal: AbortSignal) => Promise<T>) =>
+    (signal: AbortSignal) => {
+      calls.push(name);
+      return fn(signal);
+    };
+  const base: ChooseOptions = {
+    preference: 'auto',
+    probeRunner: async () => {},
+    createLocal: async () => fakeRuntime('local'),
+    isolated: () => true,
+    createWebContainer: async () => fakeRuntime('webcontainer'),
+    ...overrides,
+  };
+  return {
+    calls,
+    options: {
+      ...base,
+      probeRunner: track('probe', base.probeRunner),
+      createLocal: track('local', base.createLocal),
+      createWebContainer: track('webcontainer', base.createWebContainer),
+    } satisfies ChooseOptions,
+  };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('chooseRuntime', () => {
+  it('readonly preference: read-only at once, nothing probed', async () => {
+    const { options: o, calls } = options({ preference: 'readonly' });
+    await expect(chooseRuntime(o)).resolves.toEqual({ mode: 'readonly', reasons: ['runtime.reason.readonlyChosen'], failures: [] });
+    expect(calls).toEqual([]);
+  });
+
+  it('auto, served by npm start: the local runner first', async () => {
+    const { options: o, calls } = options({});
+    const choice = await chooseRuntime(o);
+    expect(choice).toMatchObject({ mode: 'live', runtime: { kind: 'local' }, failures: [] });
+    expect(calls).toEqual(['probe', 'local']);
+  });
+
+  it('auto, runner there but failing: WebContainer next, the failure kept', async () => {
+    const { options: o, calls } = options({ createLocal: fail('runtime.error.runnerFailed') });
+    const choice = await chooseRuntime(o);
+    expect(choice).toMatchObject({ mode: 'live', runtime: { kind: 'webcontainer' } });
+    expect(choice.failures.map((f) => [f.kind, f.key])).toEqual([['local', 'runtime.error.runnerFailed']]);
+    expect(calls).toEqual(['probe', 'local', 'webcontainer']);
+  });
+
+  it('auto, static host: WebContainer when isolated, without trying the local runtime', async () => {
+    const { options: o, calls } = options({ probeRunner: fail('runtime.error.runnerUnreachable') });
+    const choice = await chooseRuntime(o);
+    expect(choice).toMatchObject({ mode: 'live', runtime: { kind: 'webcontainer' } });
+    expect(calls).toEqual(['probe', 'webcontainer']);
+  });
+
+  it('auto, static host, not isolated: read-only with both reasons; WebContainer never booted', async () => {
+    const { options: o, calls } = options({ probeRunner: fail('runtime.error.runnerUnreachable'), isolated: () => false });
+    await expect(chooseRuntime(o)).resolves.toMatchObject({
+      mode: 'readonly',
+      reasons: ['runtime.error.runnerUnreachable', 'runtime.error.notIsolated'],
+    });
+    expect(calls).toEqual(['probe']);
+  });
+
+  it('auto, WebContainer boot failing: read-only with its key', async () => {
+    const { options: o } = options({ probeRunner: fail('runtime.error.runnerUnreachable'), createWebContainer: fail('runtime.error.bootTimeout') });
+    await expect(chooseRuntime(o)).resolves.toMatchObject({
+      mode: 'readonly',
+      reasons: ['runtime.error.runnerUnreachable', 'runtime.error.bootTimeout'],
+    });
+  });
+
+  it('never hangs: a probe and a boot that never answer end in their timeouts; a late runtime is disposed', async () => {
+    vi.useFakeTimers();
+    let signal: AbortSignal | undefined;
+    let resolveLate!: (runtime: Runtime) => void;
+    const { options: o } = options({
+      probeRunner: never,
+      createWebContainer: (s) => {
+        signal = s;
+        return new Promise<Runtime>((resolve) => {
+          resolveLate = resolve;
+        });
+      },
+      probeTimeoutMs: 1_000,
+      webcontainerTimeoutMs: 15_000,
+    });
+    const verdict = vi.fn();
+    void chooseRuntime(o).then(verdict);
+    await vi.advanceTimersByTimeAsync(15_999);
+    expect(verdict).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(verdict).toHaveBeenCalledWith({
+      mode: 'readonly',
+      reasons: ['runtime.error.runnerUnreachable', 'runtime.error.bootTimeout'],
+      failures: expect.any(Array),
+    });
+    expect(signal?.aborted).toBe(true);
+    const late = fakeRuntime('webcontainer');
+    resolveLate(late);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(late.disposed).toBe(1);
+  });
+
+  it('local preference: local, else WebContainer', async () => {
+    const ok = options({ preference: 'local', probeRunner: fail('runtime.error.runnerUnreachable') });
+    await expect(chooseRuntime(ok.options)).resolves.toMatchObject({ mode: 'live', runtime: { kind: 'local' } });
+    expect(ok.calls).toEqual(['local']);
+    const fallback = options({ preference: 'local', createLocal: fail('runtime.error.runnerUnreachable') });
+    await expect(chooseRuntime(fallback.options)).resolves.toMatchObject({ mode: 'live', runtime: { kind: 'webcontainer' } });
+    expect(fallback.calls).toEqual(['local', 'webcontainer']);
+  });
+
+  it('webcontainer preference: WebContainer, else local, else read-only', async () => {
+    const ok = options({ preference: 'webcontainer' });
+    await expect(chooseRuntime(ok.options)).resolves.toMatchObject({ mode: 'live', runtime: { kind: 'webcontainer' } });
+    expect(ok.calls).toEqual(['webcontainer']);
+    const fallback = options({ preference: 'webcontainer', isolated: () => false });
+    await expect(chooseRuntime(fallback.options)).resolves.toMatchObject({
+      mode: 'live',
+      runtime: { kind: 'local' },
+      failures: [{ kind: 'webcontainer', key: 'runtime.error.notIsolated' }],
+    });
+    const none = options({ preference: 'webcontainer', createWebContainer: fail('runtime.error.bootFailed'), createLocal: fail('runtime.error.runnerUnreachable') });
+    await expect(chooseRuntime(none.options)).resolves.toMatchObject({
+      mode: 'readonly',
+      reasons: ['runtime.error.bootFailed', 'runtime.error.runnerUnreachable'],
+    });
+  });
+
+  it('an error that is no RuntimeError still gives a key', async () => {
+    const { options: o } = options({ probeRunner: fail('runtime.error.runnerUnreachable'), createWebContainer: () => Promise.reject(new TypeError('boom')) });
+    await expect(chooseRuntime(o)).resolves.toMatchObject({ mode: 'readonly', reasons: ['runtime.error.runnerUnreachable', 'runtime.error.unknown'] });
+  });
+
+  it('aborting the choice rejects with aborted', async () => {
+    const controller = new AbortController();
+    const { options: o } = options({ probeRunner: never, signal: controller.signal });
+    const choosing = chooseRuntime(o);
+    controller.abort();
+    await expect(choosing).rejects.toMatchObject({ key: 'runtime.error.aborted' });
+  });
+});
