@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import { LANGS } from './lab/lessons/languages.ts';
 import { isolationHeaders } from './lab/server/headers.ts';
 import { dependencySnapshot } from './scripts/astro-snapshot.ts';
+import { lazyChunkCss } from './scripts/astro-lazy-css.ts';
 
 // Session Lab: a static site. `npm start` (lab/server) serves the build with the same
 // cross-origin-isolation headers that `astro dev` and `astro preview` send here.
@@ -24,7 +25,7 @@ export default defineConfig({
       defaultColor: false,
     },
   },
-  integrations: [dependencySnapshot()],
+  integrations: [dependencySnapshot(), lazyChunkCss()],
   devToolbar: { enabled: false },
   vite: { server: { headers: isolationHeaders }, preview: { headers: isolationHeaders } },
 });

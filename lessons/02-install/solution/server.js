@@ -1,0 +1,33 @@
+// #region session
+const express = require('express');
+const session = require('express-session');
+const report = require('./report');
+
+const app = express();
+
+app.use(session({
+  secret: process.env.SESSION_SECRET || 'development-only-secret-do-not-use-in-production',
+  resave: false,
+  saveUninitialized: false,
+}));
+// #endregion
+
+// GET /: which packages package.json lists and which this server has loaded (see report.js).
+app.get('/', report);
+
+// #region session-check
+app.get('/session-check', (req, res) => {
+  if (!req.session) {
+    res.status(500).send('req.session is undefined: express-session is not registered with app.use(session(...)) before this route.');
+    return;
+  }
+  req.session.checked = true;
+  res.send('express-session works: this session now holds { checked: true }.');
+});
+// #endregion
+
+const port = Number(process.env.PORT) || 3000;
+app.listen(port, (error) => {
+  if (error) throw error;
+  console.log(`Listening on http://localhost:${port}`);
+});

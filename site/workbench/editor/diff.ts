@@ -1,0 +1,91 @@
+// "Show solution": a Monaco diff editor with the learner's file (left, the learner's own model,
+// still editable) beside the solution's (right, read-only). Nothing here writes to the learner's
+// model: the diff only displays it.
+import { languageOf } from './language.ts';
+import type { MonacoApi, Translate } from './types.ts';
+
+type DiffEditor = ReturnType<MonacoApi['editor']['createDiffEditor']>;
+type TextModel = ReturnType<MonacoApi['editor']['createModel']>;
+
+export const SOLUTION_ROOT = '/solution/';
+
+export interface SolutionView {
+  /** Shows `learner` (the learner's model of `path`) against the solution's text of `path`. */
+  show(path: string, learner: TextModel, solutionText: string | undefined): void;
+  hide(): void;
+  focus(): void;
+  dispose(): void;
+}
+
+/** Builds the view's DOM inside `host`: two labels over the two sides, then the diff editor. */
+export function createSolutionView(monaco: MonacoApi, host: HTMLElement, t: Translate): SolutionView {
+  const doc = host.ownerDocument;
+  host.classList.add('se-diff');
+  const header = doc.createElement('div');
+  header.className = 'se-diff-header';
+  const yours = doc.createElement('span');
+  yours.textContent = t('editor.yourCode');
+  const theirs = doc.createElement('span');
+  theirs.textContent = t('editor.solution');
+  header.append(yours, theirs);
+  const note = doc.createElement('p');
+  note.className = 'se-diff-note';
+  note.hidden = true;
+  const surface = doc.createElement('div');
+  surface.className = 'se-diff-surface';
+  host.replaceChildren(header, note, surface);
+
+  let editor: DiffEditor | null = null;
+  const solutionModels = new Map<string, TextModel>();
+
+  const solutionModel = (path: string, text: string): TextModel => {
+    const uri = monaco.Uri.from({ scheme: 'file', path: SOLUTION_ROOT + path });
+    let model = solutionModels.get(path) ?? monaco.editor.getModel(uri);
+    if (model && model.isDisposed()) model = null;
+    if (!model) model = monaco.editor.createModel(text, languageOf(path), uri);
+    else if (model.getValue() !== text) model.setValue(text);
+    solutionModels.set(path, model);
+    return model;
+  };
+
+  const disposeModels = () => {
+    for (const model of solutionModels.values()) model.dispose();
+    solutionModels.clear();
+  };
+
+  return {
+    show(path, learner, solutionText) {
+      editor ??= monaco.editor.createDiffEditor(surface, {
+        automaticLayout: true,
+        renderSideBySide: true,
+        useInlineViewWhenSpaceIsLimited: false,
+        originalEditable: true,
+        readOnly: true,
+        minimap: { enabled: false },
+        scrollBeyondLastLine: false,
+        fontSize: 14,
+        renderOverviewRuler: false,
+      });
+      editor.getOriginalEditor().updateOptions({ ariaLabel: t('editor.yourCodeLabel', { file: path }) });
+      editor.getModifiedEditor().updateOptions({ ariaLabel: t('editor.solutionLabel', { file: path }) });
+      note.hidden = solutionText !== undefined;
+      note.textContent = solutionText === undefined ? t('editor.noSolutionFile', { file: path }) : '';
+      const model = solutionModel(path, solutionText ?? '');
+      editor.setModel({ original: learner, modified: model });
+    },
+    hide() {
+      editor?.setModel(null);
+      disposeModels();
+    },
+    focus() {
+      editor?.getOriginalEditor().focus();
+    },
+    dispose() {
+      editor?.setModel(null);
+      editor?.dispose();
+      editor = null;
+      disposeModels();
+      host.replaceChildren();
+    },
+  };
+}

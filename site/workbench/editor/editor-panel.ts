@@ -1,0 +1,491 @@
+// The editor panel: tabs, a small file tree, and the code — first as plain highlighted HTML (the
+// page's server-rendered Shiki figures, or a <pre> we write), then Monaco once the learner shows
+// intent (focus, click or typing in the code, the Edit button, or `whenReady()`). Never on load.
+//
+// DOM code with no framework. Every label comes from `t()`; the Monaco text area is the textbox
+// named t('editor.codeLabel', { file }).
+import './editor.css';
+import { createSolutionView, type SolutionView } from './diff.ts';
+import { renderFileTree } from './file-tree.ts';
+import { languageOf } from './language.ts';
+import { MARKER_OWNER, markersByFile, type EditorMarker } from './markers.ts';
+import { initialTabs, shortcutOf, tabKeyTarget, withOpened } from './tabs.ts';
+import { monacoThemeName } from './theme-name.ts';
+import { WORKSPACE_PATH } from './types-lib.ts';
+import type { EditorDeps, EditorPanel, Files, MonacoApi, Theme } from './types.ts';
+
+export type { EditorDeps, EditorPanel, EditorMarker, Files, MonacoApi, Theme };
+
+type CodeEditor = ReturnType<MonacoApi['editor']['create']>;
+type TextModel = ReturnType<MonacoApi['editor']['createModel']>;
+type ViewState = ReturnType<CodeEditor['saveViewState']>;
+
+/** The default loader: Monaco and all it needs, as lazy chunks. */
+export const loadMonacoChunk = (): Promise<MonacoApi> =>
+  import('./monaco-loader.ts').then((module) => module.loadMonaco());
+
+let panels = 0;
+
+const sameCode = (a: string, b: string) => a.replace(/\s+$/, '') === b.replace(/\s+$/, '');
+
+export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPanel {
+  const { t } = deps;
+  const doc = container.ownerDocument;
+  const id = `se${++panels}`;
+
+  // ---- state ------------------------------------------------------------------------------
+  let files: Files = { ...deps.files };
+  let tabs = initialTabs(Object.keys(files), deps.open);
+  let active = tabs[0] ?? '';
+  let theme: Theme = deps.theme();
+  let markers: EditorMarker[] = [];
+  let solution: Files | null = null;
+  let disposed = false;
+  let focusWhenReady = false;
+
+  const changeListeners = new Set<(path: string, text: string, inserted: string) => void>();
+  const saveListeners = new Set<() => void>();
+  const runListeners = new Set<() => void>();
+
+  let monaco: MonacoApi | null = null;
+  let loading: Promise<void> | null = null;
+  let editor: CodeEditor | null = null;
+  let solutionView: SolutionView | null = null;
+  const models = new Map<string, TextModel>();
+  const viewStates = new Map<string, ViewState>();
+  /** Set while we write to a model ourselves, so it is not reported as the learner's change. */
+  let writing = false;
+
+  // ---- the server-rendered code (kept until Monaco is ready, put back on dispose) ---------
+  const original = Array.from(container.childNodes);
+  const serverViews = new Map<string, { node: HTMLElement; parent: Node | null; next: Node | null }>();
+  for (const node of container.querySelectorAll<HTMLElement>('[data-file]')) {
+    const path = node.dataset.file;
+    if (path && !serverViews.has(path)) serverViews.set(path, { node, parent: node.parentNode, next: node.nextSibling });
+  }
+  for (const node of original) node.remove();
+
+  // ---- DOM --------------------------------------------------------------------------------
+  const el = <K extends keyof HTMLElementTagNameMap>(tag: K, className?: string): HTMLElementTagNameMap[K] => {
+    const node = doc.createElement(tag);
+    if (className) node.className = className;
+    return node;
+  };
+
+  const root = el('div', 'se-panel');
+  root.dataset.editor = 'plain';
+
+  const bar = el('div', 'se-bar');
+  const treeToggle = el('button', 'se-tree-toggle');
+  treeToggle.type = 'button';
+  treeToggle.textContent = t('editor.files');
+  treeToggle.setAttribute('aria-expanded', 'true');
+  treeToggle.setAttribute('aria-controls', `${id}-tree`);
+  const tablist = el('div', 'se-tabs');
+  tablist.setAttribute('role', 'tablist');
+  tablist.setAttribute('aria-label', t('editor.tabs'));
+  const editButton = el('button', 'se-edit');
+  editButton.type = 'button';
+  editButton.textContent = t('editor.edit');
+  bar.append(treeToggle, tablist, editButton);
+
+  const body = el('div', 'se-body');
+  const tree = el('nav', 'se-tree');
+  tree.id = `${id}-tree`;
+  tree.setAttribute('aria-label', t('editor.fileTree'));
+  const treeList = el('ul');
+  tree.append(treeList);
+
+  const code = el('div', 'se-code');
+  code.id = `${id}-code`;
+  code.setAttribute('role', 'tabpanel');
+  const plain = el('div', 'se-plain');
+  plain.tabIndex = 0;
+  plain.setAttribute('role', 'region');
+  const hint = el('p', 'se-hint');
+  hint.id = `${id}-hint`;
+  hint.textContent = t('editor.editHint');
+  plain.setAttribute('aria-describedby', hint.id);
+  const monacoHost = el('div', 'se-monaco');
+  monacoHost.hidden = true;
+  const diffHost = el('div');
+  diffHost.hidden = true;
+  code.append(plain, monacoHost, diffHost);
+  body.append(tree, code);
+
+  const status = el('p', 'se-status');
+  status.setAttribute('role', 'status');
+  const problems = el('ul', 'se-problems');
+  problems.setAttribute('aria-label', t('editor.problems'));
+  problems.hidden = true;
+
+  root.append(bar, body, hint, status, problems);
+  container.append(root);
+
+  // ---- rendering --------------------------------------------------------------------------
+  const tabId = (index: number) => `${id}-tab-${index}`;
+
+  function renderTabs(): void {
+    tablist.replaceChildren();
+    tabs.forEach((path, index) => {
+      const tab = el('button', 'se-tab');
+      tab.type = 'button';
+      tab.id = tabId(index);
+      tab.setAttribute('role', 'tab');
+      tab.setAttribute('aria-controls', code.id);
+      tab.dataset.path = path;
+      const selected = path === active;
+      tab.setAttribute('aria-selected', String(selected));
+      tab.tabIndex = selected ? 0 : -1;
+      tab.textContent = path.slice(path.lastIndexOf('/') + 1);
+      tab.title = path;
+      if (tab.textContent !== path) tab.setAttribute('aria-label', path);
+      tab.addEventListener('click', () => activate(path));
+      tablist.append(tab);
+    });
+    const index = tabs.indexOf(active);
+    if (index >= 0) code.setAttribute('aria-labelledby', tabId(index));
+    else code.removeAttribute('aria-labelledby');
+  }
+
+  function renderTree(): void {
+    renderFileTree(treeList, Object.keys(files), active, (path) => {
+      activate(path);
+      focusCode();
+    });
+  }
+
+  function renderPlain(): void {
+    const text = files[active];
+    plain.setAttribute('aria-label', t('editor.previewLabel', { file: active }));
+    const server = serverViews.get(active);
+    const serverCode = server?.node.querySelector('pre')?.textContent;
+    if (server && text !== undefined && serverCode != null && sameCode(serverCode, text)) {
+      plain.replaceChildren(server.node);
+      return;
+    }
+    const pre = el('pre', 'se-plain-code');
+    const codeEl = el('code');
+    codeEl.textContent = text ?? '';
+    pre.append(codeEl);
+    pre.dataset.file = active;
+    plain.replaceChildren(pre);
+  }
+
+  function renderProblems(): void {
+    problems.replaceChildren();
+    const shown = markers.filter((marker) => files[marker.path] !== undefined);
+    problems.hidden = shown.length === 0;
+    for (const marker of shown) {
+      const item = el('li');
+      const button = el('button', 'se-problem');
+      button.type = 'button';
+      button.textContent = t('editor.problemAt', { file: marker.path, line: marker.line, message: marker.message });
+      button.addEventListener('click', () => reveal(marker));
+      item.append(button);
+      problems.append(item);
+    }
+  }
+
+  function setStatus(text: string): void {
+    status.textContent = text;
+  }
+
+  // ---- Monaco -----------------------------------------------------------------------------
+  function uriOf(api: MonacoApi, path: string) {
+    return api.Uri.from({ scheme: 'file', path: WORKSPACE_PATH + path });
+  }
+
+  function createModels(api: MonacoApi): void {
+    for (const [path, text] of Object.entries(files)) {
+      const uri = uriOf(api, path);
+      api.editor.getModel(uri)?.dispose();
+      const model = api.editor.createModel(text, languageOf(path), uri);
+      model.onDidChangeContent((event) => {
+        if (writing || disposed) return;
+        const value = model.getValue();
+        const inserted = event.changes.map((change) => change.text).join('');
+        files[path] = value;
+        for (const listener of changeListeners) listener(path, value, inserted);
+      });
+      models.set(path, model);
+    }
+  }
+
+  function disposeModels(): void {
+    editor?.setModel(null);
+    solutionView?.hide();
+    for (const model of models.values()) model.dispose();
+    models.clear();
+    viewStates.clear();
+  }
+
+  function applyMarkers(): void {
+    if (!monaco) return;
+    const byFile = markersByFile(markers, files);
+    for (const [path, model] of models) {
+      const data = byFile.get(path) ?? [];
+      monaco.editor.setModelMarkers(model, MARKER_OWNER, data.map((marker) => ({ ...marker, severity: monaco!.MarkerSeverity.Error })));
+    }
+  }
+
+  function showModel(path: string): void {
+    if (!editor) return;
+    const model = models.get(path) ?? null;
+    if (editor.getModel() === model) return;
+    const previous = editor.getModel();
+    if (previous) {
+      const previousPath = [...models].find(([, m]) => m === previous)?.[0];
+      if (previousPath) viewStates.set(previousPath, editor.saveViewState());
+    }
+    editor.setModel(model);
+    const state = viewStates.get(path);
+    if (state) editor.restoreViewState(state);
+    editor.updateOptions(optionsFor(path));
+  }
+
+  /** Per file: its label, and no word-based guesses where the JS language service answers. */
+  function optionsFor(path: string) {
+    return {
+      ariaLabel: t('editor.codeLabel', { file: path }),
+      wordBasedSuggestions: languageOf(path) === 'javascript' ? ('off' as const) : ('currentDocument' as const),
+    };
+  }
+
+  function renderSolution(): void {
+    if (!monaco || !editor) return;
+    const model = models.get(active);
+    if (!solution || !model) {
+      diffHost.hidden = true;
+      monacoHost.hidden = false;
+      solutionView?.hide();
+      root.dataset.solution = 'false';
+      return;
+    }
+    solutionView ??= createSolutionView(monaco, diffHost, t);
+    monacoHost.hidden = true;
+    diffHost.hidden = false;
+    root.dataset.solution = 'true';
+    solutionView.show(active, model, solution[active]);
+  }
+
+  function start(api: MonacoApi): void {
+    monaco = api;
+    api.editor.setTheme(monacoThemeName(theme));
+    createModels(api);
+    monacoHost.hidden = false;
+    editor = api.editor.create(monacoHost, {
+      model: models.get(active) ?? null,
+      ...optionsFor(active),
+      automaticLayout: true,
+      minimap: { enabled: false },
+      scrollBeyondLastLine: false,
+      fontSize: 14,
+      tabSize: 2,
+      insertSpaces: true,
+      wordWrap: 'off',
+      fixedOverflowWidgets: true,
+      renderLineHighlight: 'line',
+      'semanticHighlighting.enabled': false,
+    });
+    applyMarkers();
+    const focused = doc.activeElement;
+    const focusInside = root.contains(focused) || focused === doc.body || focused === null;
+    plain.hidden = true;
+    hint.hidden = true;
+    editButton.hidden = true;
+    root.dataset.editor = 'monaco';
+    renderSolution();
+    if (focusWhenReady && focusInside) focusCode();
+    focusWhenReady = false;
+  }
+
+  function whenReady(): Promise<void> {
+    if (monaco || disposed) return Promise.resolve();
+    if (loading) return loading;
+    editButton.disabled = true;
+    code.setAttribute('aria-busy', 'true');
+    setStatus(t('editor.loading'));
+    const load = deps.loadMonaco ?? loadMonacoChunk;
+    loading = load().then(
+      (api) => {
+        code.removeAttribute('aria-busy');
+        if (disposed) return;
+        setStatus('');
+        start(api);
+      },
+      (error: unknown) => {
+        loading = null;
+        code.removeAttribute('aria-busy');
+        editButton.disabled = false;
+        focusWhenReady = false;
+        if (!disposed) setStatus(t('editor.error.load'));
+        throw error;
+      },
+    );
+    return loading;
+  }
+
+  /** The learner means to edit: load Monaco and give it the focus when it arrives. */
+  function intent(): void {
+    if (monaco) return;
+    focusWhenReady = true;
+    whenReady().catch(() => {
+      // The status says what failed; the plain view still shows the code. The next intent retries.
+    });
+  }
+
+  function focusCode(): void {
+    if (solution && solutionView && !diffHost.hidden) solutionView.focus();
+    else if (editor) editor.focus();
+    else plain.focus();
+  }
+
+  function reveal(marker: EditorMarker): void {
+    activate(marker.path);
+    const go = () => {
+      if (!editor || solution) return;
+      const position = { lineNumber: Math.max(1, marker.line), column: Math.max(1, marker.column ?? 1) };
+      editor.setPosition(position);
+      editor.revealPositionInCenter(position);
+      editor.focus();
+    };
+    if (editor) go();
+    else {
+      focusWhenReady = true;
+      whenReady().then(go, () => {});
+    }
+  }
+
+  // ---- behaviour --------------------------------------------------------------------------
+  function activate(path: string): void {
+    if (files[path] === undefined) return;
+    tabs = withOpened(tabs, path);
+    active = path;
+    renderTabs();
+    renderTree();
+    if (editor) {
+      showModel(path);
+      renderSolution();
+    } else renderPlain();
+  }
+
+  tablist.addEventListener('keydown', (event) => {
+    const index = tabs.indexOf(active);
+    const target = tabKeyTarget(event.key, index, tabs.length);
+    if (target === null) return;
+    event.preventDefault();
+    const path = tabs[target];
+    if (path === undefined) return;
+    activate(path);
+    tablist.querySelector<HTMLElement>(`#${tabId(target)}`)?.focus();
+  });
+
+  treeToggle.addEventListener('click', () => {
+    const open = treeToggle.getAttribute('aria-expanded') !== 'true';
+    treeToggle.setAttribute('aria-expanded', String(open));
+    tree.hidden = !open;
+  });
+
+  editButton.addEventListener('click', intent);
+  plain.addEventListener('focus', intent);
+  plain.addEventListener('pointerdown', intent);
+  plain.addEventListener('keydown', intent);
+
+  // Ctrl/Cmd+S and Ctrl/Cmd+Enter anywhere in the panel, before Monaco sees them (capture).
+  root.addEventListener(
+    'keydown',
+    (event) => {
+      const shortcut = shortcutOf(event);
+      if (!shortcut) return;
+      event.preventDefault();
+      event.stopPropagation();
+      for (const listener of shortcut === 'save' ? saveListeners : runListeners) listener();
+    },
+    { capture: true },
+  );
+
+  renderTabs();
+  renderTree();
+  renderPlain();
+
+  const subscribe = <T>(set: Set<T>, cb: T) => {
+    set.add(cb);
+    return () => void set.delete(cb);
+  };
+
+  return {
+    setFiles(next, open) {
+      files = { ...next };
+      tabs = initialTabs(Object.keys(files), open);
+      active = tabs[0] ?? '';
+      markers = [];
+      solution = null;
+      if (monaco && editor) {
+        writing = true;
+        try {
+          disposeModels();
+          createModels(monaco);
+        } finally {
+          writing = false;
+        }
+        editor.setModel(models.get(active) ?? null);
+        editor.updateOptions(optionsFor(active));
+        applyMarkers();
+        renderSolution();
+      } else {
+        renderPlain();
+      }
+      renderTabs();
+      renderTree();
+      renderProblems();
+    },
+    files: () => ({ ...files }),
+    openFile: activate,
+    activeFile: () => active,
+    onChange: (cb) => subscribe(changeListeners, cb),
+    onSave: (cb) => subscribe(saveListeners, cb),
+    onRun: (cb) => subscribe(runListeners, cb),
+    setMarkers(next) {
+      markers = next.map((marker) => ({ ...marker }));
+      applyMarkers();
+      renderProblems();
+    },
+    showSolution(next) {
+      solution = { ...next };
+      root.dataset.solution = 'true';
+      if (monaco) renderSolution();
+      else whenReady().catch(() => {});
+    },
+    hideSolution() {
+      solution = null;
+      if (monaco) renderSolution();
+      else root.dataset.solution = 'false';
+    },
+    solutionShown: () => solution !== null,
+    setTheme(next) {
+      theme = next;
+      monaco?.editor.setTheme(monacoThemeName(next));
+    },
+    whenReady,
+    loaded: () => monaco !== null,
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      solutionView?.dispose();
+      solutionView = null;
+      disposeModels();
+      editor?.dispose();
+      editor = null;
+      changeListeners.clear();
+      saveListeners.clear();
+      runListeners.clear();
+      root.remove();
+      // Put the page's own code back where it was.
+      for (const { node, parent, next } of [...serverViews.values()].reverse()) {
+        if (parent) parent.insertBefore(node, next && next.parentNode === parent ? next : null);
+      }
+      container.append(...original);
+    },
+  };
+}

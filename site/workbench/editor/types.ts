@@ -1,0 +1,54 @@
+// The editor panel's contract (see ../README.md). Type-only: importing this module loads nothing.
+import type * as Monaco from 'monaco-editor/editor/editor.api';
+import type { Files } from '../storage.ts';
+import type { EditorMarker } from './markers.ts';
+
+export type { Files, EditorMarker };
+
+/** Monaco's API as ./monaco-loader.ts hands it over (languages, theme and types set up). */
+export type MonacoApi = typeof Monaco;
+
+export type Theme = 'light' | 'dark';
+
+export type Translate = (key: string, vars?: Record<string, unknown>) => string;
+
+export interface EditorDeps {
+  t: Translate;
+  /** The learner's files (starter overlaid with saved edits). */
+  files: Files;
+  /** Files to show as tabs; the first is active. */
+  open: string[];
+  theme: () => Theme;
+  /** Defaults to the lazy ./monaco-loader.ts chunk; tests inject their own. */
+  loadMonaco?: () => Promise<MonacoApi>;
+}
+
+export interface EditorPanel {
+  /** Replaces every file and model (a lesson switch): fresh undo history, markers cleared, solution hidden. */
+  setFiles(files: Files, open: string[]): void;
+  /** The current text of every file (a copy). */
+  files(): Files;
+  /** Shows `path` (adds a tab if needed); unknown paths are ignored. */
+  openFile(path: string): void;
+  activeFile(): string;
+  /**
+   * The learner changed a file (not called for setFiles): its whole text, and the text this
+   * change inserted ('' for a deletion). Returns an unsubscribe function.
+   */
+  onChange(cb: (path: string, text: string, inserted: string) => void): () => void;
+  /** Ctrl/Cmd+S inside the panel. */
+  onSave(cb: () => void): () => void;
+  /** Ctrl/Cmd+Enter inside the panel. */
+  onRun(cb: () => void): () => void;
+  /** Error markers at the learner's lines; [] clears. Kept and applied when Monaco arrives. */
+  setMarkers(markers: EditorMarker[]): void;
+  /** Monaco diff: the learner's file beside the solution's. Never changes the learner's text. */
+  showSolution(solution: Files): void;
+  hideSolution(): void;
+  solutionShown(): boolean;
+  setTheme(theme: Theme): void;
+  /** Starts loading Monaco (if not yet) and resolves once it is ready. Rejects if it fails to load. */
+  whenReady(): Promise<void>;
+  loaded(): boolean;
+  dispose(): void;
+}

@@ -1,0 +1,157 @@
+// The boot panel: the named start-up steps with a progress bar each, in the learner's language;
+// on failure, what went wrong and the ways forward (try again, the local runner, read-only mode,
+// what a WebContainer needs). Once the server runs only a compact status line stays.
+// Built once; each state change updates text and visibility (a focused button is never replaced
+// unless the message itself changes).
+import { BOOT_STEPS, type BootStep } from '../../runtime/types.ts';
+import { writePreference } from './preference.ts';
+import type { LessonSession, RuntimePreference, SessionState } from './session.ts';
+import { crashText, el, errorText, statusLine, withElement, type Translate } from './ui.ts';
+
+/** Where WebContainers' requirements are explained (browser support, cross-origin isolation). */
+export const WEBCONTAINER_REQUIREMENTS_URL = 'https://webcontainers.io/guides/browser-support';
+
+export interface BootPanelDeps {
+  readonly t: Translate;
+  readonly session: LessonSession;
+  /** The learner picked a runtime here (saved to the settings first). Default: `session.retry(preference)`. */
+  readonly onChooseRuntime?: (preference: RuntimePreference) => void;
+}
+
+export interface BootPanel {
+  dispose(): void;
+}
+
+export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): BootPanel {
+  const { t, session } = deps;
+  const choose = (preference: RuntimePreference) => {
+    writePreference(preference);
+    if (deps.onChooseRuntime) deps.onChooseRuntime(preference);
+    else void session.retry(preference);
+  };
+
+  const status = el('p', { class: 'run-status' });
+  const rows = new Map<BootStep, { row: HTMLLIElement; bar: HTMLProgressElement; label: HTMLSpanElement }>();
+  const list = el('ol', { class: 'run-steps' });
+  for (const step of BOOT_STEPS) {
+    const name = t(`runtime.step.${step}`);
+    const bar = el('progress', { max: 100, value: 0, 'aria-label': name });
+    const label = el('span', { class: 'run-step-state' });
+    const row = el('li', { class: 'run-step', 'data-step': step }, el('span', { class: 'run-step-name' }, name), bar, label);
+    rows.set(step, { row, bar, label });
+    list.append(row);
+  }
+  const message = el('div', { class: 'run-message' });
+  const body = el('div', { class: 'run-boot-body' }, list, message);
+  const root = el('section', { class: 'run-boot', 'aria-label': t('run.boot.region'), 'aria-live': 'polite' }, status, body);
+  container.replaceChildren(root);
+
+  let shownMessage = '';
+
+  const button = (label: string, onClick: () => void, primary = false) => {
+    const node = el('button', { type: 'button', class: primary ? 'run-primary' : null }, label);
+    node.addEventListener('click', onClick);
+    return node;
+  };
+  const localHelp = () =>
+    el('p', { class: 'run-help' }, withElement(t, 'run.boot.useLocalHelp', 'command', el('code', {}, 'npm start')));
+  const requirements = () =>
+    el(
+      'p',
+      { class: 'run-help' },
+      t('run.boot.requirementsHelp'),
+      ' ',
+      el('a', { href: WEBCONTAINER_REQUIREMENTS_URL, target: '_blank', rel: 'noopener noreferrer' }, t('run.boot.requirements')),
+    );
+  const reasonList = (state: SessionState, except: string[]) => {
+    const reasons = (state.reasons ?? []).filter((reason) => !except.includes(reason));
+    if (reasons.length === 0) return null;
+    return el(
+      'div',
+      { class: 'run-reasons' },
+      el('p', {}, t('run.boot.reasons')),
+      el('ul', {}, ...reasons.map((reason) => el('li', {}, errorText(t, { key: reason })))),
+    );
+  };
+
+  const renderMessage = (state: SessionState) => {
+    const signature = JSON.stringify([state.phase, state.error, state.reasons, state.lastError?.message, state.lastError?.line]);
+    if (signature === shownMessage) return;
+    shownMessage = signature;
+    const parts: (Node | null)[] = [];
+    if (state.phase === 'failed') {
+      const failed = state.steps.find((entry) => entry.status === 'failed');
+      parts.push(
+        el('p', { class: 'run-message-title' }, t('run.boot.failedTitle')),
+        state.error ? el('p', {}, errorText(t, state.error)) : null,
+        failed ? el('p', { class: 'run-help' }, t('run.boot.failedStep', { step: t(`runtime.step.${failed.step}`) })) : null,
+        reasonList(state, state.error ? [state.error.key] : []),
+        el(
+          'div',
+          { class: 'run-actions' },
+          button(t('run.boot.tryAgain'), () => void session.retry(), true),
+          button(t('run.boot.useLocal'), () => choose('local')),
+          button(t('run.boot.useReadonly'), () => choose('readonly')),
+        ),
+        localHelp(),
+        requirements(),
+      );
+    } else if (state.phase === 'readonly') {
+      const chosen = state.reasons?.includes('runtime.reason.readonlyChosen') ?? false;
+      parts.push(
+        el('p', { class: 'run-message-title' }, t('run.boot.readonlyTitle')),
+        el('p', {}, t(chosen ? 'run.boot.readonlyChosenBody' : 'run.boot.readonlyBody')),
+        reasonList(state, ['runtime.reason.readonlyChosen']),
+        el(
+          'div',
+          { class: 'run-actions' },
+          button(t(chosen ? 'run.boot.useAuto' : 'run.boot.tryAgain'), () => (chosen ? choose('auto') : void session.retry()), true),
+          button(t('run.boot.useLocal'), () => choose('local')),
+        ),
+        localHelp(),
+        requirements(),
+      );
+    } else if (state.phase === 'crashed') {
+      const code = state.error?.detail?.code;
+      parts.push(
+        el('p', { class: 'run-message-title' }, t('run.crash.title')),
+        state.lastError ? el('p', { class: 'run-crash-where' }, crashText(t, state.lastError)) : state.error ? el('p', {}, errorText(t, state.error)) : null,
+        typeof code === 'number' ? el('p', { class: 'run-help' }, t('run.crash.exitCode', { code })) : null,
+        el('p', { class: 'run-help' }, t('run.crash.hint')),
+      );
+    }
+    message.replaceChildren(...parts.filter((part): part is Node => part !== null));
+    message.hidden = parts.length === 0;
+  };
+
+  const render = (state: SessionState) => {
+    status.textContent = statusLine(t, state);
+    status.dataset.phase = state.phase;
+    root.dataset.phase = state.phase;
+
+    const booting = state.steps.some((entry) => entry.status !== 'done');
+    const showSteps =
+      state.runtime !== null && booting && ['booting', 'starting', 'failed', 'crashed'].includes(state.phase) && state.steps.some((s) => s.status !== 'pending');
+    list.hidden = !showSteps;
+    for (const entry of state.steps) {
+      const row = rows.get(entry.step);
+      if (!row) continue;
+      const percent = Math.round(entry.progress * 100);
+      if (row.bar.value !== percent) row.bar.value = percent;
+      row.row.dataset.status = entry.status;
+      const text = t(`run.boot.stepStatus.${entry.status}`);
+      if (row.label.textContent !== text) row.label.textContent = text;
+    }
+    renderMessage(state);
+    body.hidden = list.hidden && message.hidden;
+  };
+
+  render(session.state());
+  const unsubscribe = session.onState(render);
+  return {
+    dispose() {
+      unsubscribe();
+      root.remove();
+    },
+  };
+}

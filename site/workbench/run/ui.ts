@@ -1,0 +1,66 @@
+// What the run panels share: the translate function's shape, a tiny element builder, and the
+// sentences built from the session's state (status line, failure message). No strings here that
+// do not come from t().
+import type { RuntimeKind } from '../../runtime/types.ts';
+import type { ProbeErrorEvent, SessionError, SessionState } from './session.ts';
+import './run.css';
+
+/** i18next's `t` (createT) fits this. */
+export type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+type Attributes = Record<string, string | number | boolean | null | undefined>;
+
+/** `el('button', { type: 'button', class: 'x' }, 'text', child)`; boolean attributes: true sets, false/null/undefined skips. */
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: (Node | string | null | undefined | false)[]
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    node.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) if (child !== null && child !== undefined && child !== false) node.append(child);
+  return node;
+}
+
+/** A text with one `{{name}}` replaced by an element (e.g. a command in <code>). */
+export function withElement(t: Translate, key: string, name: string, element: Node, values: Record<string, unknown> = {}): DocumentFragment {
+  const MARK = '\u2063';
+  const fragment = document.createDocumentFragment();
+  const parts = t(key, { ...values, [name]: MARK }).split(MARK);
+  parts.forEach((part, index) => {
+    if (index > 0) fragment.append(element.cloneNode(true));
+    if (part) fragment.append(part);
+  });
+  return fragment;
+}
+
+export const runtimeLabel = (t: Translate, kind: RuntimeKind | null): string =>
+  kind === null ? t('run.runtime.none') : t(`run.runtime.${kind}`);
+
+export const phaseLabel = (t: Translate, state: SessionState): string =>
+  state.phase === 'running' && state.port !== undefined ? t('run.phase.running', { port: state.port }) : t(`run.phase.${state.phase}`);
+
+/** "Local runner · running on port 34567" */
+export const statusLine = (t: Translate, state: SessionState): string =>
+  state.phase === 'readonly' || (state.phase === 'idle' && state.runtime === null)
+    ? phaseLabel(t, state)
+    : t('run.status.line', { runtime: runtimeLabel(t, state.runtime), phase: phaseLabel(t, state) });
+
+/** A failure's sentence (its detail interpolated; absent values never show as `{{…}}`). */
+export function errorText(t: Translate, error: SessionError): string {
+  const values: Record<string, unknown> = { seconds: '', path: '', code: '', port: '' };
+  for (const [name, value] of Object.entries(error.detail ?? {})) if (value !== null && value !== undefined) values[name] = value;
+  return t(error.key, values);
+}
+
+/** Where the learner's code failed: "server.js, line 12: Unexpected token" (or just the message). */
+export function crashText(t: Translate, error: ProbeErrorEvent): string {
+  if (error.kind === 'portInUse' && error.port !== undefined) return t('run.crash.portInUse', { port: error.port });
+  if (error.file && error.line !== undefined) {
+    return t('run.crash.where', { file: error.file, line: error.line, column: error.column ?? 1, message: error.message });
+  }
+  return t('run.crash.whereNoPlace', { message: error.message });
+}

@@ -1,0 +1,192 @@
+// The workbench, wired: the learner's files (storage), the editor, the lesson session (runtime,
+// server) and its panels. One instance per tab: it lives on the persisted <session-workbench>
+// element and follows client-side navigation, mounting new lessons without re-booting.
+import { createT } from '../i18n/index.ts';
+import { readPayload, type LessonPayload } from './lesson-data.ts';
+import { createEditStore, type Files } from './storage.ts';
+import { mountEditor, type EditorPanel } from './editor/editor-panel.ts';
+import { createLessonSession, type LessonSession } from './run/session.ts';
+import { loadLabFiles } from './run/lab-files.ts';
+import { mountBootPanel } from './run/boot-panel.ts';
+import { mountRunControls, readPreference } from './run/controls.ts';
+import { mountTerminal } from './run/terminal-panel.ts';
+import { mountPreview } from './run/preview-panel.ts';
+import { zipFiles, downloadZip } from './zip.ts';
+import { createRestartScheduler } from './restart-scheduler.ts';
+
+export interface WorkbenchHandle {
+  session: LessonSession;
+  editor: EditorPanel;
+  lesson(): string;
+}
+
+declare global {
+  interface HTMLElement {
+    sessionLab?: WorkbenchHandle;
+  }
+}
+
+const slot = <T extends HTMLElement = HTMLElement>(root: HTMLElement, name: string) => root.querySelector<T>(`[data-slot="${name}"]`)!;
+const action = (root: HTMLElement, name: string) => root.querySelector<HTMLButtonElement>(`[data-action="${name}"]`)!;
+
+const currentTheme = (): 'light' | 'dark' => {
+  const forced = document.documentElement.getAttribute('data-theme');
+  if (forced === 'light' || forced === 'dark') return forced;
+  return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+};
+
+export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle> {
+  if (root.sessionLab) return root.sessionLab;
+  let payload = readPayload();
+  if (!payload) throw new Error('no lesson payload on this page');
+  const t = createT(payload.lang);
+  const store = createEditStore();
+  const announce = (text: string) => (slot(root, 'announce').textContent = text);
+
+  let files: Files = store.load(payload.lesson, payload.files);
+  const editor = mountEditor(slot(root, 'editor'), { t, files, open: payload.open, theme: currentTheme });
+  const session = createLessonSession({
+    preference: readPreference,
+    labFiles: loadLabFiles,
+    snapshotUrl: '/runtime/deps.snapshot',
+    WebContainer: async () => (await import('@webcontainer/api')).WebContainer,
+  });
+  const handle: WorkbenchHandle = { session, editor, lesson: () => payload!.lesson };
+  root.sessionLab = handle;
+
+  slot(root, 'toolbar').hidden = false;
+  slot(root, 'output').hidden = false;
+  mountRunControls(slot(root, 'run-controls'), { t, session, onRun: () => void restartNow() });
+  mountBootPanel(slot(root, 'boot'), { t, session, onChooseRuntime: (preference) => void session.retry(preference) });
+  const terminal = mountTerminal(slot(root, 'terminal'), { t, theme: currentTheme, session });
+  const firstPage = (p: LessonPayload) => p.routes.find((r) => r.method === 'GET')?.path ?? '/';
+  const preview = mountPreview(slot(root, 'preview'), { t, session, path: firstPage(payload) });
+  bindOutputTabs(root);
+
+  // Edits: saved at once (never lost), written to the runtime, and the server restarted once the
+  // learner pauses — never in the middle of a word.
+  const scheduler = createRestartScheduler({ restart: () => session.restart() });
+  const restartNow = async () => {
+    scheduler.cancel();
+    await session.restart();
+  };
+  editor.onChange((path, text, inserted = '') => {
+    files = { ...files, [path]: text };
+    try {
+      store.save(payload!.lesson, path, text);
+    } catch (error) {
+      announce(t((error as { key?: string }).key ?? 'editor.error.storageFull'));
+    }
+    void session.write(path, text).then(() => scheduler.edited(inserted));
+  });
+  editor.onSave(() => void restartNow());
+  editor.onRun(() => void restartNow());
+
+  // Probe errors as markers at the learner's line, and a sentence that says where.
+  session.onState((state) => {
+    const error = state.phase === 'crashed' ? state.lastError : undefined;
+    editor.setMarkers(error?.file && error.line ? [{ path: error.file, line: error.line, column: error.column, message: error.message }] : []);
+    if (error) announce(error.file && error.line ? t('workbench.serverError', { file: error.file, line: error.line, message: error.message }) : t('workbench.serverErrorNoPlace', { message: error.message }));
+    else if (state.phase === 'running') announce('');
+  });
+
+  // Toolbar: solution beside the code (never over it), apply as a separate undoable action.
+  const solutionButton = action(root, 'solution');
+  const applyButton = action(root, 'apply');
+  const undoButton = action(root, 'undo');
+  const refreshUndo = () => (undoButton.disabled = !store.canUndo(payload!.lesson));
+  const setSolutionShown = (shown: boolean) => {
+    if (shown) editor.showSolution(payload!.solution);
+    else editor.hideSolution();
+    solutionButton.setAttribute('aria-pressed', String(shown));
+    solutionButton.textContent = t(shown ? 'workbench.hideSolution' : 'workbench.solution');
+    applyButton.hidden = !shown;
+  };
+  const replaceFiles = async (next: Files, message: string) => {
+    files = next;
+    const wasShown = editor.solutionShown();
+    editor.setFiles(files, payload!.open);
+    if (wasShown) editor.showSolution(payload!.solution);
+    await session.open(payload!, files);
+    refreshUndo();
+    announce(message);
+  };
+  solutionButton.onclick = () => setSolutionShown(!editor.solutionShown());
+  applyButton.onclick = () => void replaceFiles(store.apply(payload!.lesson, payload!.solution), t('workbench.applied'));
+  action(root, 'reset').onclick = () => void replaceFiles(store.reset(payload!.lesson, payload!.files), t('workbench.resetDone'));
+  undoButton.onclick = () => {
+    const previous = store.undo(payload!.lesson);
+    if (previous) void replaceFiles(previous, t('workbench.undone'));
+  };
+  action(root, 'download').onclick = () => downloadZip(zipFiles(files, payload!.lesson), `${payload!.lesson}.zip`);
+  action(root, 'copy-link').onclick = async () => {
+    const url = `${location.origin}${location.pathname}`;
+    try {
+      await navigator.clipboard.writeText(url);
+      announce(t('workbench.copied'));
+    } catch {
+      announce(t('workbench.copyFailed', { url }));
+    }
+  };
+  refreshUndo();
+
+  // Instructor links: ?file=NAME opens a file, ?solution opens the solution view.
+  const applyQuery = () => {
+    const query = new URLSearchParams(location.search);
+    const file = query.get('file');
+    if (file && file in files) editor.openFile(file);
+    setSolutionShown(query.has('solution'));
+  };
+  applyQuery();
+
+  // Theme changes (the toggle, or the system) reach Monaco and the terminal.
+  const themeChanged = () => {
+    editor.setTheme(currentTheme());
+    terminal.setTheme(currentTheme());
+  };
+  new MutationObserver(themeChanged).observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', themeChanged);
+
+  // Client-side navigation: same lesson → new step (files stay); another lesson → mount its files.
+  document.addEventListener('astro:page-load', () => {
+    const next = readPayload();
+    if (!next || next.lang !== payload!.lang) return;
+    const lessonChanged = next.lesson !== payload!.lesson;
+    payload = next;
+    if (lessonChanged) {
+      files = store.load(next.lesson, next.files);
+      editor.setFiles(files, next.open);
+      setSolutionShown(false);
+      void session.open(next, files);
+      preview.lessonChanged();
+      preview.navigate(firstPage(next));
+      refreshUndo();
+    }
+    applyQuery();
+  });
+
+  await session.open(payload, files);
+  return handle;
+}
+
+function bindOutputTabs(root: HTMLElement) {
+  const tabs = [...root.querySelectorAll<HTMLButtonElement>('.wb-output-tabs [role=tab]')];
+  const select = (tab: HTMLButtonElement) => {
+    for (const other of tabs) {
+      const selected = other === tab;
+      other.setAttribute('aria-selected', String(selected));
+      other.tabIndex = selected ? 0 : -1;
+      root.querySelector<HTMLElement>(`#${other.getAttribute('aria-controls')}`)!.hidden = !selected;
+    }
+  };
+  for (const [i, tab] of tabs.entries()) {
+    tab.onclick = () => select(tab);
+    tab.onkeydown = (event) => {
+      const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+      if (!step) return;
+      const next = tabs[(i + step + tabs.length) % tabs.length]!;
+      select(next);
+      next.focus();
+    };
+  }
+}
