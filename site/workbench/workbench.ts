@@ -22,7 +22,11 @@ export interface WorkbenchHandle {
 
 declare global {
   interface HTMLElement {
+    /** The live workbench, for the page's own scripts and the end-to-end tests. */
     sessionLab?: WorkbenchHandle;
+  }
+  interface HTMLElementTagNameMap {
+    'session-workbench': HTMLElement;
   }
 }
 
@@ -63,11 +67,14 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
   const preview = mountPreview(slot(root, 'preview'), { t, session, path: firstPage(payload) });
   bindOutputTabs(root);
 
-  // Edits: saved at once (never lost), written to the runtime, and the server restarted once the
-  // learner pauses — never in the middle of a word.
-  const scheduler = createRestartScheduler({ restart: () => session.restart() });
+  // Edits: saved at once (never lost), written to the runtime in order, and the server restarted
+  // once the learner pauses — never in the middle of a word. Ctrl/Cmd+S and Run restart at once,
+  // after the writes already under way.
+  let writes: Promise<void> = Promise.resolve();
+  const scheduler = createRestartScheduler({ restart: () => writes.then(() => session.restart()) });
   const restartNow = async () => {
     scheduler.cancel();
+    await writes;
     await session.restart();
   };
   editor.onChange((path, text, inserted = '') => {
@@ -77,7 +84,8 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
     } catch (error) {
       announce(t((error as { key?: string }).key ?? 'editor.error.storageFull'));
     }
-    void session.write(path, text).then(() => scheduler.edited(inserted));
+    writes = writes.then(() => session.write(path, text));
+    scheduler.edited(inserted);
   });
   editor.onSave(() => void restartNow());
   editor.onRun(() => void restartNow());
