@@ -8,6 +8,8 @@ import { NodeEventSource } from './lib/node-event-source.ts';
 import { createLocalRuntime } from '../site/runtime/local.ts';
 import { startHost } from '../site/runtime/host-client.ts';
 import { loadCourse, localizeFiles } from '../lab/lessons/load.ts';
+import { launchBrowser } from './lib/browser.ts';
+import { measurePageJs, measureLessonSwitch } from './lib/page-figures.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const median = (xs: number[]) => {
@@ -58,6 +60,22 @@ try {
   figures.server_ready_ms = round(median(ready));
   figures.restart_ms = round(median(restart));
   figures.request_ms = round(median(request));
+
+  // In Chromium, as a learner: what a step page fetches before any interaction, and how long a
+  // lesson switch takes (client-side navigation until the new lesson's server listens).
+  const browser = await launchBrowser();
+  try {
+    const pageJs: number[] = [];
+    const switches: number[] = [];
+    for (let run = 0; run < Math.min(RUNS, 5); run++) {
+      pageJs.push(await measurePageJs(browser, `${server.url}/en/set-get/count-views/`));
+      switches.push(await measureLessonSwitch(browser, server.url));
+    }
+    figures.page_js_kb_gz = round(median(pageJs) / 1024);
+    figures.lesson_switch_ms = round(median(switches));
+  } finally {
+    await browser.close();
+  }
 } finally {
   await server.stop();
 }
@@ -68,7 +86,9 @@ const described: Record<string, string> = {
   server_ready_ms: 'local runtime: ask to start → probe "listening" (ms)',
   restart_ms: 'local runtime: write a file, restart → "listening" (ms)',
   request_ms: 'one request through the request client, end to end (ms)',
+  page_js_kb_gz: 'JavaScript a step page fetches before any interaction, gzipped (KB)',
+  lesson_switch_ms: 'lesson switch: click → the new lesson\'s server listens (ms)',
 };
 console.log(`Session Lab benchmark (medians over ${RUNS} runs)`);
-for (const [key, value] of Object.entries(figures)) console.log(`  ${described[key]?.padEnd(58) ?? key.padEnd(58)} ${String(value).padStart(8)}`);
+for (const [key, value] of Object.entries(figures)) console.log(`  ${described[key]?.padEnd(72) ?? key.padEnd(72)} ${String(value).padStart(8)}`);
 console.log(JSON.stringify(figures));

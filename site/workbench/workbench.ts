@@ -13,6 +13,7 @@ import { mountTerminal } from './run/terminal-panel.ts';
 import { mountPreview } from './run/preview-panel.ts';
 import { zipFiles, downloadZip } from './zip.ts';
 import { createRestartScheduler } from './restart-scheduler.ts';
+import { connectShell, hasShell, type ShellConnection } from './run/shell.ts';
 
 export interface WorkbenchHandle {
   session: LessonSession;
@@ -65,7 +66,26 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
   const terminal = mountTerminal(slot(root, 'terminal'), { t, theme: currentTheme, session });
   const firstPage = (p: LessonPayload) => p.routes.find((r) => r.method === 'GET')?.path ?? '/';
   const preview = mountPreview(slot(root, 'preview'), { t, session, path: firstPage(payload) });
-  bindOutputTabs(root);
+  bindOutputTabs(root, (tab) => tab === 'shell' && void openShell());
+
+  // A WebContainer has a real shell (npm install in the install lesson); it starts when the
+  // learner opens its tab. The local runner has none, so the tab stays hidden there.
+  const shellTab = root.querySelector<HTMLButtonElement>('[data-tab="shell"]')!;
+  let shellOpen = false;
+  const openShell = async () => {
+    if (shellOpen) return;
+    shellOpen = true;
+    let shell: ShellConnection | null = null;
+    const shellTerminal = mountTerminal(slot(root, 'shell'), { t, theme: currentTheme, label: t('workbench.shellLabel'), onInput: (data) => shell?.input(data) });
+    shell = await connectShell(session.runtime(), {
+      write: (data) => shellTerminal.write(data),
+      ended: (code) => {
+        shellTerminal.notice(t('workbench.shellEnded', { code }));
+        shellOpen = false;
+      },
+    });
+  };
+  session.onState(() => (shellTab.hidden = !hasShell(session.runtime())));
 
   // Edits: saved at once (never lost), written to the runtime in order, and the server restarted
   // once the learner pauses — never in the middle of a word. Ctrl/Cmd+S and Run restart at once,
@@ -177,9 +197,10 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
   return handle;
 }
 
-function bindOutputTabs(root: HTMLElement) {
+function bindOutputTabs(root: HTMLElement, onSelect: (tab: string) => void) {
   const tabs = [...root.querySelectorAll<HTMLButtonElement>('.wb-output-tabs [role=tab]')];
   const select = (tab: HTMLButtonElement) => {
+    onSelect(tab.dataset.tab ?? '');
     for (const other of tabs) {
       const selected = other === tab;
       other.setAttribute('aria-selected', String(selected));
@@ -192,7 +213,8 @@ function bindOutputTabs(root: HTMLElement) {
     tab.onkeydown = (event) => {
       const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
       if (!step) return;
-      const next = tabs[(i + step + tabs.length) % tabs.length]!;
+      const shown = tabs.filter((t) => !t.hidden);
+      const next = shown[(shown.indexOf(tabs[i]!) + step + shown.length) % shown.length]!;
       select(next);
       next.focus();
     };

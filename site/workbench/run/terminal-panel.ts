@@ -1,6 +1,7 @@
 // The terminal: the lesson server's output in xterm.js (loaded on first use, with its CSS), plus
 // localized lines for what happened to the server (restarted, stopped, crashed) and the host's
-// notices. The probe's events never come here: only output. Read-only (no stdin).
+// notices. The probe's events never come here: only output. Read-only unless `onInput` is given
+// (the WebContainer shell).
 import type { ITheme, Terminal } from '@xterm/xterm';
 import type { FitAddon } from '@xterm/addon-fit';
 import type { LessonSession, ServerEvent } from './session.ts';
@@ -16,6 +17,10 @@ export interface TerminalDeps {
   readonly session?: LessonSession;
   /** Default 5000 lines. */
   readonly scrollback?: number;
+  /** Makes the terminal interactive: what the learner types goes here (a shell's stdin). */
+  readonly onInput?: (data: string) => void;
+  /** The screen's accessible name (default: the server output's). */
+  readonly label?: string;
 }
 
 export interface TerminalPanel {
@@ -90,7 +95,7 @@ export function mountTerminal(container: HTMLElement, deps: TerminalDeps): Termi
   const copyButton = el('button', { type: 'button', 'data-action': 'terminal-copy' }, t('run.terminal.copy'));
   const said = el('span', { class: 'run-terminal-said', role: 'status' });
   const toolbar = el('div', { class: 'run-terminal-toolbar', role: 'toolbar', 'aria-label': t('run.terminal.toolbar') }, clearButton, copyButton, said);
-  const screen = el('div', { class: 'run-terminal-screen', 'aria-label': t('run.terminal.label'), role: 'region' });
+  const screen = el('div', { class: 'run-terminal-screen', 'aria-label': deps.label ?? t('run.terminal.label'), role: 'region' });
   const loading = el('p', { class: 'run-terminal-loading' }, t('run.terminal.loading'));
   const root = el('div', { class: 'run-terminal' }, toolbar, screen, loading);
   container.replaceChildren(root);
@@ -155,8 +160,8 @@ export function mountTerminal(container: HTMLElement, deps: TerminalDeps): Termi
     term = new Terminal({
       convertEol: true,
       scrollback: deps.scrollback ?? 5_000,
-      disableStdin: true,
-      cursorBlink: false,
+      disableStdin: !deps.onInput,
+      cursorBlink: Boolean(deps.onInput),
       cursorInactiveStyle: 'none',
       fontFamily,
       fontSize: 13,
@@ -164,6 +169,7 @@ export function mountTerminal(container: HTMLElement, deps: TerminalDeps): Termi
     });
     fit = new FitAddon();
     term.loadAddon(fit);
+    if (deps.onInput) term.onData(deps.onInput);
     const backlog = pending.join('');
     pending = [];
     pendingSize = 0;

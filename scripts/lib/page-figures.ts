@@ -1,0 +1,47 @@
+// Figures measured in Chromium as a learner meets the page: what JavaScript a step page fetches
+// before any interaction (the workbench boots at idle; Monaco waits for intent), and how long a
+// lesson switch takes on the local runtime.
+import { gzipSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+
+const serverRunning = (page: Page) =>
+  page.waitForFunction(() => document.querySelector('session-workbench')?.sessionLab?.session.state().phase === 'running', undefined, { timeout: 30_000 });
+
+/** Gzipped bytes of every script the page fetched from load until its server runs. */
+export async function measurePageJs(browser: Browser, url: string): Promise<number> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const scripts: Promise<number>[] = [];
+  page.on('response', (response) => {
+    const type = response.request().resourceType();
+    if (type === 'script' || /\.m?js(\?|$)/.test(response.url())) {
+      scripts.push(response.body().then((body) => gzipSync(body).length, () => 0));
+    }
+  });
+  await page.goto(url);
+  await serverRunning(page);
+  const total = (await Promise.all(scripts)).reduce((a, b) => a + b, 0);
+  await context.close();
+  return total;
+}
+
+/** From a click on the next lesson in the outline to that lesson's server listening (ms). */
+export async function measureLessonSwitch(browser: Browser, base: string): Promise<number> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${base}/en/how-sessions-work/one-counter/`);
+  await serverRunning(page);
+  await page.evaluate(() => {
+    const session = document.querySelector('session-workbench')!.sessionLab!.session;
+    const mark = window as unknown as { switchedAt?: number };
+    session.onServer((event) => {
+      if (event.type === 'listening' && event.reason === 'open') mark.switchedAt = performance.now();
+    });
+  });
+  const clickedAt = await page.evaluate(() => performance.now());
+  await page.locator('nav.outline a', { hasText: 'Install express-session' }).click();
+  const switchedAt = await page.waitForFunction(() => (window as unknown as { switchedAt?: number }).switchedAt, undefined, { timeout: 30_000 });
+  const ms = ((await switchedAt.jsonValue()) as number) - clickedAt;
+  await context.close();
+  return ms;
+}
