@@ -1,7 +1,7 @@
 // The workbench, wired: the learner's files (storage), the editor, the lesson session (runtime,
 // server) and its panels. One instance per tab: it lives on the persisted <session-workbench>
 // element and follows client-side navigation, mounting new lessons without re-booting.
-import { createT } from '../i18n/index.ts';
+import { loadT } from '../i18n/client.ts';
 import { readPayload, type LessonPayload } from './lesson-data.ts';
 import { createEditStore, type Files } from './storage.ts';
 import { mountEditor, type EditorPanel } from './editor/editor-panel.ts';
@@ -11,7 +11,6 @@ import { mountBootPanel } from './run/boot-panel.ts';
 import { mountRunControls, readPreference } from './run/controls.ts';
 import { mountTerminal } from './run/terminal-panel.ts';
 import { mountPreview } from './run/preview-panel.ts';
-import { zipFiles, downloadZip } from './zip.ts';
 import { createRestartScheduler } from './restart-scheduler.ts';
 import { connectShell, hasShell, type ShellConnection } from './run/shell.ts';
 
@@ -44,7 +43,7 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
   if (root.sessionLab) return root.sessionLab;
   let payload = readPayload();
   if (!payload) throw new Error('no lesson payload on this page');
-  const t = createT(payload.lang);
+  const t = await loadT(payload.lang);
   const store = createEditStore();
   const announce = (text: string) => (slot(root, 'announce').textContent = text);
 
@@ -146,7 +145,11 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
     const previous = store.undo(payload!.lesson);
     if (previous) void replaceFiles(previous, t('workbench.undone'));
   };
-  action(root, 'download').onclick = () => downloadZip(zipFiles(files, payload!.lesson), `${payload!.lesson}.zip`);
+  action(root, 'download').onclick = async () => {
+    // The zip code is only needed when the learner asks for it.
+    const { zipFiles, downloadZip } = await import('./zip.ts');
+    downloadZip(zipFiles(files, payload!.lesson), `${payload!.lesson}.zip`);
+  };
   action(root, 'copy-link').onclick = async () => {
     const url = `${location.origin}${location.pathname}`;
     try {

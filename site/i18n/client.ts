@@ -1,0 +1,22 @@
+// UI strings in the browser: the same i18next setup as at build time, with only the page's
+// language fetched (a step page should not carry the other two).
+import i18next, { type TFunction } from 'i18next';
+import type { Lang } from '../../lab/lessons/languages.ts';
+
+const load: Record<Lang, () => Promise<{ default: unknown }>> = {
+  pt: () => import('../../locales/pt.json'),
+  en: () => import('../../locales/en.json'),
+  es: () => import('../../locales/es.json'),
+};
+
+export async function loadT(lang: Lang): Promise<TFunction> {
+  const { default: resources } = await load[lang]();
+  const instance = i18next.createInstance();
+  await instance.init({
+    lng: lang,
+    fallbackLng: false,
+    resources: { [lang]: { translation: resources as Record<string, unknown> } },
+    interpolation: { escapeValue: false },
+  });
+  return instance.t;
+}
