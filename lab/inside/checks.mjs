@@ -13,18 +13,30 @@ const BODY_EXCERPT = 600;
  * @typedef {import('./event-log.mjs').ProbeEvent} ProbeEvent
  * @typedef {{ status?: number, bodyIncludes?: string[], bodyExcludes?: string[], bodyMatches?: string,
  *   headers?: Record<string, string | null>, setsCookie?: boolean, cookieAttributes?: Record<string, string | boolean>,
- *   location?: string, storeSessions?: number, sameSession?: boolean }} Expectation
+ *   location?: string, storeSessions?: number, sameSession?: boolean, storeOps?: string[], clearsCookie?: boolean }} Expectation
  * @typedef {{ browser?: string, method?: string, path: string, form?: Record<string, string>, follow?: boolean,
- *   expect?: Expectation, timeoutMs?: number }} ScenarioRequest
+ *   headers?: Record<string, string>, instance?: string, expect?: Expectation, timeoutMs?: number }} ScenarioRequest
  * @typedef {{ restart: true }} ScenarioRestart
- * @typedef {{ id: string, message: string, hint?: string, scenario: (ScenarioRequest | ScenarioRestart)[] }} Check
- * @typedef {{ step: number, request?: { browser: string, method: string, path: string },
+ * @typedef {{ start: { instance: string, env?: Record<string, string> } }} ScenarioStart
+ * @typedef {{ tamper: { browser?: string, cookie?: string, value?: string } }} ScenarioTamper
+ * @typedef {ScenarioRequest | ScenarioRestart | ScenarioStart | ScenarioTamper} ScenarioStep
+ * @typedef {{ id: string, message: string, hint?: string, scenario: ScenarioStep[] }} Check
+ * @typedef {{ step: number, request?: { browser: string, method: string, path: string, instance?: string },
  *   expected: Record<string, unknown>, actual: Record<string, unknown> }} FailureDetail
  * @typedef {{ id: string, passed: boolean, message: string, hint?: string, detail: FailureDetail | null }} CheckResult
  * @typedef {{ waitFor: (match: (e: ProbeEvent) => boolean, ms: number) => Promise<ProbeEvent | null>,
- *   latest: (match: (e: ProbeEvent) => boolean) => ProbeEvent | undefined }} Events
- * @typedef {{ checks: Check[], send: (o: Omit<SendOptions, 'port'>) => Promise<RequestResult>, events: Events,
- *   restart: () => Promise<unknown>, resetJars?: () => Promise<unknown> }} RunOptions
+ *   latest: (match: (e: ProbeEvent) => boolean) => ProbeEvent | undefined,
+ *   select?: (match: (e: ProbeEvent) => boolean) => ProbeEvent[] }} Events
+ * @typedef {(o: Omit<SendOptions, 'port'>) => Promise<RequestResult>} Send
+ * @typedef {{ send: Send, events: Events }} InstanceHandle another server of the app, started by a scenario
+ * @typedef {{ checks: Check[], send: Send, events: Events,
+ *   restart: () => Promise<unknown>, resetJars?: () => Promise<unknown>,
+ *   start?: (name: string, env: Record<string, string>) => Promise<InstanceHandle>,
+ *   stop?: (name: string) => Promise<unknown>,
+ *   jar?: (browser: string) => Promise<import('./client.mjs').PlainCookie[]>,
+ *   setCookie?: (browser: string, name: string, value: string) => Promise<unknown> }} RunOptions
+ *   `start`: starts (or restarts) the named server and waits until it listens; `stop`: called for
+ *   each server a check started, once the check ends; `jar`/`setCookie`: the checks' browsers (tamper).
  */
 
 /** @param {RequestResult} result @param {string} name @returns {string[]} every value of a response header, all hops */
@@ -80,11 +92,31 @@ function attribute(cookie, name) {
   }
 }
 
+/** A Set-Cookie that deletes its cookie. @param {NonNullable<ReturnType<typeof parseSetCookie>>} cookie */
+function isDeletion(cookie) {
+  if (cookie.maxAge !== null && cookie.maxAge <= 0) return true;
+  if (cookie.expires !== null && Date.parse(cookie.expires) <= Date.now()) return true;
+  return false;
+}
+
+/**
+ * The value with one character of its signature changed (the part after the last `.`; the
+ * whole value's last character when it has none): what a forger without the secret sends.
+ * @param {string} value
+ */
+export function forgeSignature(value) {
+  const dot = value.lastIndexOf('.');
+  const at = dot >= 0 && dot < value.length - 1 ? dot + 1 : value.length - 1;
+  if (at < 0) return 'x';
+  const swap = value[at] === 'A' ? 'B' : 'A';
+  return value.slice(0, at) + swap + value.slice(at + 1);
+}
+
 /**
  * Compares one request's outcome with its expectation.
  * @param {Expectation} expect @param {RequestResult} result
  * @param {{ sessionNames: Set<string>, sessionId: string | undefined, previous: { sessionId: string | undefined } | null,
- *   storeCount: () => number }} seen
+ *   storeCount: () => number, storeOps: () => string[] }} seen
  * @returns {{ expected: Record<string, unknown>, actual: Record<string, unknown> } | null}
  */
 function compare(expect, result, seen) {
@@ -148,6 +180,25 @@ function compare(expect, result, seen) {
     if (count !== expect.storeSessions) fail('storeSessions', expect.storeSessions, count);
   }
 
+  if (expect.clearsCookie !== undefined) {
+    // Deleted: an empty value or an expiry in the past (Express's clearCookie sends both).
+    const deleting = cookies.filter((x) => x.c && isDeletion(x.c));
+    if (expect.clearsCookie === false && deleting.length > 0) fail('clearsCookie', false, deleting.map((x) => x.raw));
+    if (expect.clearsCookie === true) {
+      // The browser must really have let go of it: a deletion whose Path or Domain differs from
+      // the cookie's is a different cookie, and the session cookie stays.
+      const kept = result.jar.filter((c) => seen.sessionNames.has(c.name) && isSignedValue(c.value));
+      if (deleting.length === 0 || kept.length > 0) {
+        fail('clearsCookie', true, { setCookie: cookies.map((x) => x.raw), stillInBrowser: kept.map((c) => `${c.name}=${c.value}`) });
+      }
+    }
+  }
+
+  if (expect.storeOps !== undefined) {
+    const ops = seen.storeOps();
+    if (ops.join() !== expect.storeOps.join()) fail('storeOps', expect.storeOps, ops);
+  }
+
   if (expect.sameSession !== undefined) {
     const prev = seen.previous?.sessionId;
     const now = seen.sessionId;
@@ -161,14 +212,26 @@ function compare(expect, result, seen) {
   return Object.keys(expected).length ? { expected, actual } : null;
 }
 
-/** @param {ScenarioRequest | ScenarioRestart} step */
+/** @param {ScenarioStep} step */
 const isRestart = (step) => /** @type {any} */ (step).restart === true;
+/** @param {ScenarioStep} step */
+const isStart = (step) => Boolean(/** @type {any} */ (step).start) && typeof (/** @type {any} */ (step).start) === 'object';
+/** @param {ScenarioStep} step */
+const isTamper = (step) => Boolean(/** @type {any} */ (step).tamper) && typeof (/** @type {any} */ (step).tamper) === 'object';
+/** @param {ScenarioStep} step */
+const isRequest = (step) => !isRestart(step) && !isStart(step) && !isTamper(step);
+
+/** @param {unknown} err */
+const errorInfo = (err) => {
+  const e = /** @type {any} */ (err);
+  return { key: typeof e?.key === 'string' ? e.key : 'failed', message: String(e?.message ?? err) };
+};
 
 /**
  * @param {Check} check @param {RunOptions} o
  * @returns {Promise<CheckResult>}
  */
-async function runCheck(check, { send, events, restart, resetJars }) {
+async function runCheck(check, o) {
   /** @param {FailureDetail | null} detail @returns {CheckResult} */
   const done = (detail) => ({
     id: check.id,
@@ -179,65 +242,131 @@ async function runCheck(check, { send, events, restart, resetJars }) {
   });
   const scenario = Array.isArray(check.scenario) ? check.scenario : [];
   if (scenario.length === 0) return done({ step: 0, expected: { scenario: 'at least one step' }, actual: { scenario: null } });
-  if (resetJars) await resetJars();
+  /** @type {Map<string, InstanceHandle>} the servers this check started */
+  const started = new Map();
+  try {
+    return done(await runScenario(scenario, o, started));
+  } finally {
+    for (const name of started.keys()) {
+      try {
+        await o.stop?.(name);
+      } catch {
+        // already gone: nothing to stop
+      }
+    }
+  }
+}
+
+/**
+ * Runs the steps; null when every one passed, else the first failure.
+ * @param {ScenarioStep[]} scenario @param {RunOptions} o @param {Map<string, InstanceHandle>} started
+ * @returns {Promise<FailureDetail | null>}
+ */
+async function runScenario(scenario, o, started) {
+  if (o.resetJars) await o.resetJars();
   /** @type {Set<string>} */
   const sessionNames = new Set(['connect.sid']);
   /** @type {{ sessionId: string | undefined } | null} */
   let previous = null;
 
   for (let i = 0; i < scenario.length; i++) {
-    const step = /** @type {ScenarioRequest | ScenarioRestart} */ (scenario[i]);
+    const step = /** @type {ScenarioStep} */ (scenario[i]);
     if (isRestart(step)) {
       try {
-        await restart();
+        await o.restart();
       } catch (err) {
-        const e = /** @type {any} */ (err);
-        return done({ step: i, expected: { restart: 'listening' }, actual: { restart: { key: e?.key ?? 'failed', message: String(e?.message ?? err) } } });
+        return { step: i, expected: { restart: 'listening' }, actual: { restart: errorInfo(err) } };
       }
       continue;
     }
-    const s = /** @type {ScenarioRequest} */ (step);
-    const request = { browser: s.browser ?? 'A', method: s.method ?? 'GET', path: s.path };
-    if (typeof s.path !== 'string' || !s.path.startsWith('/')) {
-      return done({ step: i, request, expected: { path: 'a path starting with /' }, actual: { path: s.path ?? null } });
+
+    if (isStart(step)) {
+      const { instance, env } = /** @type {ScenarioStart} */ (step).start;
+      if (typeof instance !== 'string' || !instance) return { step: i, expected: { start: 'an instance name' }, actual: { start: instance ?? null } };
+      if (!o.start) return { step: i, expected: { start: instance }, actual: { start: { key: 'failed', message: 'this runner cannot start another server' } } };
+      try {
+        started.set(instance, await o.start(instance, env ?? {}));
+      } catch (err) {
+        started.set(instance, /** @type {any} */ (null)); // stop it anyway: it may be running but not listening
+        return { step: i, expected: { start: 'listening' }, actual: { start: { instance, ...errorInfo(err) } } };
+      }
+      continue;
     }
+
+    if (isTamper(step)) {
+      const t = /** @type {ScenarioTamper} */ (step).tamper;
+      const browser = t.browser ?? 'A';
+      if (!o.jar || !o.setCookie) return { step: i, expected: { tamper: browser }, actual: { tamper: { key: 'failed', message: 'this runner cannot edit cookies' } } };
+      const jar = await o.jar(browser);
+      const cookie = t.cookie
+        ? jar.find((c) => c.name === t.cookie)
+        : jar.find((c) => sessionNames.has(c.name) && isSignedValue(c.value)) ?? jar.find((c) => isSignedValue(c.value));
+      if (!cookie) {
+        return {
+          step: i,
+          expected: { tamper: { browser, cookie: t.cookie ?? 'the session cookie' } },
+          actual: { tamper: null, cookies: jar.map((c) => c.name) },
+        };
+      }
+      await o.setCookie(browser, cookie.name, t.value ?? forgeSignature(cookie.value));
+      continue;
+    }
+
+    const s = /** @type {ScenarioRequest} */ (step);
+    const request = { browser: s.browser ?? 'A', method: s.method ?? 'GET', path: s.path, ...(s.instance ? { instance: s.instance } : {}) };
+    if (typeof s.path !== 'string' || !s.path.startsWith('/')) {
+      return { step: i, request, expected: { path: 'a path starting with /' }, actual: { path: s.path ?? null } };
+    }
+    /** @type {InstanceHandle | null | undefined} */
+    const target = s.instance ? started.get(s.instance) : { send: o.send, events: o.events };
+    if (!target) return { step: i, request, expected: { instance: `started by an earlier step: ${s.instance}` }, actual: { instance: null } };
     const expect = s.expect ?? {};
     /** @type {RequestResult} */
     let result;
     try {
-      result = await send({ ...request, follow: s.follow ?? false, timeoutMs: s.timeoutMs ?? 5000, ...(s.form ? { form: s.form } : {}) });
+      result = await target.send({
+        browser: request.browser,
+        method: request.method,
+        path: request.path,
+        follow: s.follow ?? false,
+        timeoutMs: s.timeoutMs ?? 5000,
+        ...(s.form ? { form: s.form } : {}),
+        ...(s.headers ? { headers: s.headers } : {}),
+      });
     } catch (err) {
-      const e = /** @type {any} */ (err);
-      result = { hops: [], jar: [], error: { key: e?.key ?? 'failed', message: String(e?.message ?? err) } };
+      result = { hops: [], jar: [], error: /** @type {any} */ (errorInfo(err)) };
     }
     const last = result.hops[result.hops.length - 1];
     if (result.error || !last?.response) {
-      return done({ step: i, request, expected: { response: true }, actual: { error: result.error ?? { key: 'failed', message: 'no response' } } });
+      return { step: i, request, expected: { response: true }, actual: { error: result.error ?? { key: 'failed', message: 'no response' } } };
     }
     // The probe sends a request's store events before its response event, so once the response
     // event is here the store's contents after this request are known.
-    const needsProbe = expect.storeSessions !== undefined || expect.sameSession !== undefined || nextWantsSameSession(scenario, i);
+    const needsProbe =
+      expect.storeSessions !== undefined || expect.sameSession !== undefined || expect.storeOps !== undefined || nextWantsSameSession(scenario, i);
     const responseEvent = needsProbe
-      ? await events.waitFor((e) => e.type === 'response' && e.requestId === last.requestId, PROBE_WAIT_MS)
+      ? await target.events.waitFor((e) => e.type === 'response' && e.requestId === last.requestId, PROBE_WAIT_MS)
       : null;
     const sessionId = typeof responseEvent?.sessionId === 'string' ? responseEvent.sessionId : undefined;
     const failure = compare(expect, result, {
       sessionNames,
       sessionId,
       previous,
-      storeCount: () => Object.keys(events.latest((e) => e.type === 'store')?.sessions ?? {}).length,
+      storeCount: () => Object.keys(target.events.latest((e) => e.type === 'store')?.sessions ?? {}).length,
+      storeOps: () =>
+        (target.events.select?.((e) => e.type === 'store' && e.requestId === last.requestId) ?? []).map((e) => String(e.op)),
     });
-    if (failure) return done({ step: i, request, ...failure });
+    if (failure) return { step: i, request, ...failure };
     previous = { sessionId };
   }
-  return done(null);
+  return null;
 }
 
-/** @param {(ScenarioRequest | ScenarioRestart)[]} scenario @param {number} i */
+/** @param {ScenarioStep[]} scenario @param {number} i */
 function nextWantsSameSession(scenario, i) {
   for (let j = i + 1; j < scenario.length; j++) {
-    const step = /** @type {ScenarioRequest | ScenarioRestart} */ (scenario[j]);
-    if (!isRestart(step)) return /** @type {ScenarioRequest} */ (step).expect?.sameSession !== undefined;
+    const step = /** @type {ScenarioStep} */ (scenario[j]);
+    if (isRequest(step)) return /** @type {ScenarioRequest} */ (step).expect?.sameSession !== undefined;
   }
   return false;
 }

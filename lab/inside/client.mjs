@@ -27,6 +27,8 @@ export const BROWSERS = /** @type {const} */ (['A', 'B', 'none']);
 export const HEADER = 'x-session-lab';
 const BODY_LIMIT = 64 * 1024;
 const MAX_REDIRECTS = 10;
+/** Headers the client sets itself: extra headers never replace them. */
+const OWN_HEADERS = new Set(['host', 'cookie', 'content-type', 'content-length', 'user-agent', HEADER, 'transfer-encoding', 'connection']);
 
 /**
  * @typedef {{ name: string, value: string, domain: string | null, path: string | null,
@@ -37,8 +39,11 @@ const MAX_REDIRECTS = 10;
  * @typedef {{ key: 'timeout' | 'refused' | 'reset' | 'tooManyRedirects' | 'failed', message: string }} RequestError
  * @typedef {{ hops: Hop[], jar: PlainCookie[], error?: RequestError }} RequestResult
  * @typedef {{ browser?: string, port: number, host?: string, method?: string, path?: string,
- *   form?: Record<string, string>, follow?: boolean, timeoutMs?: number, as?: string }} SendOptions
+ *   form?: Record<string, string>, follow?: boolean, timeoutMs?: number, as?: string,
+ *   headers?: Record<string, string> }} SendOptions
  *   `as`: the browser name the probe reports (the CLI says `terminal`: its jars are not the panel's)
+ *   `headers`: extra request headers on every hop (what a proxy would add); never replaces the
+ *   client's own (host, cookie, body, user-agent, correlation)
  */
 
 /** The jar's URL: cookies ignore ports, and localhost is what a learner's browser would use. */
@@ -182,6 +187,10 @@ export function createBrowsers() {
       const url = new URL(path, jarUrl(port)).href;
       /** @type {Record<string, string>} */
       const headers = { host: `localhost:${port}`, 'user-agent': 'session-lab' };
+      for (const [name, value] of Object.entries(options.headers ?? {})) {
+        const n = name.toLowerCase();
+        if (!OWN_HEADERS.has(n) && /^[a-z0-9-]+$/.test(n)) headers[n] = String(value);
+      }
       const cookie = j ? await j.getCookieString(url) : '';
       if (cookie) headers.cookie = cookie;
       if (body !== undefined) {

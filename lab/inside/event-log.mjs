@@ -40,6 +40,11 @@ export class EventLog {
     return undefined;
   }
 
+  /** Every logged event that matches, oldest first. @param {(e: ProbeEvent) => boolean} match @returns {ProbeEvent[]} */
+  select(match) {
+    return this.events.filter(match);
+  }
+
   /**
    * The first logged event that matches, or the next one to arrive; null after timeoutMs.
    * @param {(e: ProbeEvent) => boolean} match @param {number} timeoutMs @returns {Promise<ProbeEvent | null>}

@@ -111,20 +111,41 @@ const ops = {
     if (!Array.isArray(cmd.checks)) throw hostError('badCommand', 'check needs checks');
     const inst = runningInstance(cmd.instance);
     const previous = checkQueues.get(inst.name) ?? Promise.resolve();
+    /** @param {Instance} target @returns {(o: Record<string, any>) => Promise<any>} */
+    const sendTo = (target) => async (o) => {
+      if (!target.running) throw hostError('notRunning', 'the server is not running');
+      const port = await listeningPort(target, o.timeoutMs ?? 5000);
+      return checkBrowsers.send({ .../** @type {any} */ (o), port, host: target.host });
+    };
+    /** Servers a check started that were not running before it: stopped when it ends. */
+    const ours = new Set();
     const run = previous.catch(() => {}).then(() =>
       runChecks({
         checks: cmd.checks,
         events: inst.events,
         resetJars: () => checkBrowsers.clear(),
-        send: async (o) => {
-          if (!inst.running) throw hostError('notRunning', 'the server is not running');
-          const port = await listeningPort(inst, o.timeoutMs ?? 5000);
-          return checkBrowsers.send({ ...o, port, host: inst.host });
-        },
+        send: sendTo(inst),
         restart: async () => {
           await inst.start();
           await inst.waitListening(RESTART_LISTEN_MS);
         },
+        // Another server of the same app: the learner's entry and environment, its own port.
+        start: async (name, env) => {
+          if (instanceName(name) === inst.name) throw hostError('badCommand', `"${name}" is the server being checked: use a restart step`);
+          const other = instanceFor(name);
+          if (!other.running) ours.add(other);
+          const { PORT, ...base } = inst.config.env;
+          await other.start({ entry: inst.config.entry, env: { ...base, ...env } });
+          await other.waitListening(RESTART_LISTEN_MS);
+          return { send: sendTo(other), events: other.events };
+        },
+        stop: async (name) => {
+          const other = instances.get(name);
+          if (other && ours.has(other) && other.running) await other.stop();
+          if (other) ours.delete(other);
+        },
+        jar: (browser) => checkBrowsers.jar(browser),
+        setCookie: (browser, name, value) => checkBrowsers.setCookie(browser, name, value, inst.port),
       }),
     );
     checkQueues.set(inst.name, run);

@@ -13,6 +13,9 @@ const relPath = z
 export const Browser = z.enum(['A', 'B', 'none']);
 export type Browser = z.infer<typeof Browser>;
 
+/** A store operation as the probe reports it. */
+export const StoreOp = z.enum(['get', 'set', 'destroy', 'touch', 'regenerate', 'clear']);
+
 /** What one request of a check must show. Every field is optional; absent means "not checked". */
 export const Expectation = z
   .object({
@@ -32,9 +35,22 @@ export const Expectation = z
     storeSessions: z.number().int().optional(),
     /** The session id of this request equals (true) or differs from (false) the previous request's. */
     sameSession: z.boolean().optional(),
+    /** The store operations this request made, in order (e.g. ["get", "touch"]); [] = the store was not asked. */
+    storeOps: z.array(StoreOp).optional(),
+    /** true: a Set-Cookie deletes the session cookie and the browser no longer holds it; false: none deletes it. */
+    clearsCookie: z.boolean().optional(),
   })
   .strict();
 export type Expectation = z.infer<typeof Expectation>;
+
+/** Another server of the same app, started by a `start` step of the scenario (e.g. "second"). */
+const InstanceName = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'use lowercase letters, digits and "-"');
+/** Request headers a check may add; the client's own (host, cookie, body, correlation) are not among them. */
+const OWN_HEADERS = new Set(['host', 'cookie', 'content-type', 'content-length', 'user-agent', 'x-session-lab', 'transfer-encoding', 'connection']);
+const HeaderName = z
+  .string()
+  .regex(/^[a-z0-9-]+$/, 'a lower-case header name')
+  .refine((n) => !OWN_HEADERS.has(n), 'the request client sets this header itself');
 
 export const ScenarioRequest = z
   .object({
@@ -44,6 +60,10 @@ export const ScenarioRequest = z
     form: z.record(z.string(), z.string()).optional(),
     /** Follow redirects (false: the redirect itself is the response that is checked). */
     follow: z.boolean().default(false),
+    /** Extra request headers (e.g. what a proxy adds: { "x-forwarded-proto": "https" }). */
+    headers: z.record(HeaderName, z.string()).optional(),
+    /** Send it to a server started by an earlier `start` step; absent: the learner's server. */
+    instance: InstanceName.optional(),
     expect: Expectation.default({}),
   })
   .strict();
@@ -52,6 +72,30 @@ export type ScenarioRequest = z.infer<typeof ScenarioRequest>;
 /** Restart the learner's server in the middle of a scenario (the stores lesson). */
 export const ScenarioRestart = z.object({ restart: z.literal(true) }).strict();
 
+/**
+ * Start (or restart) another server of the same app, on a port of its own, with the learner's
+ * server's entry and environment plus `env`; the check stops it when it ends (unless it was
+ * already running before the check). Several servers sharing (or not) one store.
+ */
+export const ScenarioStart = z
+  .object({
+    start: z.object({ instance: InstanceName, env: z.record(z.string(), z.string()).optional() }).strict(),
+  })
+  .strict();
+
+/**
+ * Change the session cookie in a browser's jar, keeping its other attributes: `value` as given,
+ * or, without it, the same value with one character of its signature changed (a forged cookie).
+ * `cookie`: the cookie's name; absent: the session cookie (a signed cookie the scenario saw set).
+ */
+export const ScenarioTamper = z
+  .object({
+    tamper: z
+      .object({ browser: z.enum(['A', 'B']).default('A'), cookie: z.string().min(1).optional(), value: z.string().optional() })
+      .strict(),
+  })
+  .strict();
+
 export const Check = z
   .object({
     id: slug,
@@ -59,7 +103,7 @@ export const Check = z
     message: z.string(),
     /** Key of the hint shown when the check fails. */
     hint: z.string().optional(),
-    scenario: z.array(z.union([ScenarioRestart, ScenarioRequest])).min(1),
+    scenario: z.array(z.union([ScenarioRestart, ScenarioStart, ScenarioTamper, ScenarioRequest])).min(1),
   })
   .strict();
 export type Check = z.infer<typeof Check>;

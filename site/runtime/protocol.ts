@@ -173,7 +173,8 @@ export interface RequestResult {
 /** Why a check failed (mirrors lab/inside/checks.mjs). */
 export interface CheckFailureDetail {
   readonly step: number;
-  readonly request?: { readonly browser: string; readonly method: string; readonly path: string };
+  /** `instance`: the request went to a server a `start` step of the scenario started. */
+  readonly request?: { readonly browser: string; readonly method: string; readonly path: string; readonly instance?: string };
   readonly expected: Readonly<Record<string, unknown>>;
   readonly actual: Readonly<Record<string, unknown>>;
 }

@@ -2,7 +2,10 @@
 // passes, what fails, and that a failure says in plain data what was expected and seen.
 import { describe, test, expect, beforeAll, afterAll } from 'vitest';
 import { createServer } from 'node:net';
-import { FIXTURES, PROBE, type Json } from './fixtures/inside/harness.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXTURES, PROBE, HostDriver, type Json } from './fixtures/inside/harness.ts';
 import { Instance } from '../../lab/inside/instance.mjs';
 import { createBrowsers } from '../../lab/inside/client.mjs';
 import { runChecks } from '../../lab/inside/checks.mjs';
@@ -143,5 +146,241 @@ describe('failing checks', () => {
       checks: [{ id: 'restart', message: 'm', scenario: [{ path: '/get' }, { restart: true }, { path: '/get' }] }],
     });
     expect(result).toMatchObject({ passed: false, detail: { step: 1, actual: { restart: { key: 'exited' } } } });
+  });
+});
+
+describe('the vocabulary of the stores and security lessons', () => {
+  test('storeOps lists what the store was asked, in order; a forged cookie asks it nothing', async () => {
+    const [ops, tamper] = await runChecks({
+      ...options,
+      jar: (b: string) => browsers.jar(b),
+      setCookie: (b: string, name: string, value: string) => browsers.setCookie(b, name, value),
+      checks: [
+        {
+          id: 'ops',
+          message: 'm',
+          scenario: [
+            { path: '/set', expect: { storeOps: ['set'] } },
+            // Unchanged, resave: false, and MemoryStore implements touch.
+            { path: '/get', expect: { storeOps: ['get', 'touch'] } },
+            { browser: 'B', path: '/get', expect: { storeOps: [] } },
+          ],
+        },
+        {
+          id: 'tamper',
+          message: 'm',
+          scenario: [
+            { path: '/set?name=Eve', expect: { setsCookie: true } },
+            { tamper: { browser: 'A' } },
+            // A signature that does not verify is no cookie at all: a new, empty session, and the store is not asked.
+            { path: '/get', expect: { bodyIncludes: ['No session data found'], sameSession: false, storeOps: [] } },
+          ],
+        },
+      ],
+    });
+    expect(ops).toMatchObject({ passed: true, detail: null });
+    expect(tamper).toMatchObject({ passed: true, detail: null });
+  });
+
+  test('tamper forges one character of the signature, or sets the value given; no cookie to tamper with fails', async () => {
+    const { forgeSignature } = await import('../../lab/inside/checks.mjs');
+    expect(forgeSignature('s%3Aabc.Xyz')).toBe('s%3Aabc.Ayz');
+    expect(forgeSignature('s%3Aabc.Ayz')).toBe('s%3Aabc.Byz');
+    expect(forgeSignature('plain')).toBe('plaiA');
+
+    const [given, none, mismatch] = await runChecks({
+      ...options,
+      jar: (b: string) => browsers.jar(b),
+      setCookie: (b: string, name: string, value: string) => browsers.setCookie(b, name, value),
+      checks: [
+        {
+          id: 'given',
+          message: 'm',
+          scenario: [
+            { path: '/set' },
+            { tamper: { browser: 'A', cookie: 'connect.sid', value: 's%3Aforged.sig' } },
+            { path: '/get', expect: { bodyIncludes: ['No session data found'] } },
+          ],
+        },
+        { id: 'none', message: 'm', scenario: [{ path: '/get' }, { tamper: { browser: 'B' } }, { path: '/get' }] },
+        {
+          id: 'mismatch',
+          message: 'm',
+          scenario: [{ path: '/set' }, { tamper: { browser: 'A' } }, { path: '/get', expect: { sameSession: true, storeOps: ['get'] } }],
+        },
+      ],
+    });
+    expect(given).toMatchObject({ passed: true });
+    expect(none).toMatchObject({ passed: false, detail: { step: 1, expected: { tamper: { browser: 'B', cookie: 'the session cookie' } }, actual: { tamper: null, cookies: [] } } });
+    expect(mismatch!.detail!.expected).toEqual({ sameSession: true, storeOps: ['get'] });
+    expect(mismatch!.detail!.actual.storeOps).toEqual([]);
+  });
+
+  test('clearsCookie: the cookie is deleted and gone from the browser; a deletion on another path leaves it', async () => {
+    const [cleared, destroyedOnly, wrongPath] = await runChecks({
+      ...options,
+      checks: [
+        {
+          id: 'cleared',
+          message: 'm',
+          scenario: [
+            { method: 'POST', path: '/login', form: { user: 'Ana' } },
+            { method: 'POST', path: '/logout', expect: { status: 303, clearsCookie: true, location: '/login' } },
+            { path: '/profile', expect: { location: '/login', setsCookie: false } },
+          ],
+        },
+        { id: 'destroyed-only', message: 'm', scenario: [{ path: '/set' }, { path: '/destroy', expect: { clearsCookie: true } }] },
+        { id: 'wrong-path', message: 'm', scenario: [{ path: '/set' }, { method: 'POST', path: '/logout?path=/elsewhere', expect: { clearsCookie: true } }] },
+      ],
+    });
+    expect(cleared).toMatchObject({ passed: true });
+    expect(destroyedOnly).toMatchObject({ passed: false, detail: { expected: { clearsCookie: true } } });
+    expect((destroyedOnly!.detail!.actual.clearsCookie as Json).stillInBrowser[0]).toMatch(/^connect\.sid=s%3A/);
+    expect(wrongPath).toMatchObject({ passed: false, detail: { expected: { clearsCookie: true } } });
+    expect((wrongPath!.detail!.actual.clearsCookie as Json).setCookie[0]).toMatch(/^connect\.sid=; Path=\/elsewhere/);
+
+    const [notCleared] = await runChecks({
+      ...options,
+      checks: [{ id: 'not', message: 'm', scenario: [{ path: '/set' }, { method: 'POST', path: '/logout', expect: { clearsCookie: false } }] }],
+    });
+    expect(notCleared).toMatchObject({ passed: false, detail: { expected: { clearsCookie: false } } });
+  });
+
+  test('extra request headers reach the app (what a proxy adds) but never replace the client\'s own', async () => {
+    const [result] = await runChecks({
+      ...options,
+      checks: [
+        {
+          id: 'headers',
+          message: 'm',
+          scenario: [
+            {
+              path: '/headers',
+              headers: { 'x-forwarded-proto': 'https', cookie: 'connect.sid=s%3Asmuggled', host: 'evil.example' },
+              expect: { bodyIncludes: ['"x-forwarded-proto":"https"'], bodyExcludes: ['smuggled', 'evil.example'] },
+            },
+          ],
+        },
+      ],
+    });
+    expect(result).toMatchObject({ passed: true, detail: null });
+  });
+});
+
+describe('a second server of the same app', () => {
+  const dirs: string[] = [];
+  const extra: Instance[] = [];
+  afterAll(async () => {
+    for (const i of extra) if (i.running) await i.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  /** Check options over a server of its own (STORE, SESSION_DIR) and `start` that forks more like it. */
+  async function serverWith(env: Record<string, string>) {
+    const own = new Instance({ name: 'main', cwd: FIXTURES, probePath: PROBE, emit: () => {} });
+    extra.push(own);
+    await own.start({ entry: 'app.cjs', env });
+    await own.waitListening(10_000);
+    const stopped: string[] = [];
+    const sendTo = (i: Instance) => async (o: any) => browsers.send({ ...o, port: await i.waitListening(5000), host: i.host });
+    const others = new Map<string, Instance>();
+    return {
+      stopped,
+      others,
+      options: {
+        events: own.events,
+        resetJars: () => browsers.clear(),
+        send: sendTo(own),
+        restart: async () => {
+          await own.start();
+          await own.waitListening(10_000);
+        },
+        start: async (name: string, more: Record<string, string>) => {
+          const other = others.get(name) ?? new Instance({ name, cwd: FIXTURES, probePath: PROBE, emit: () => {} });
+          others.set(name, other);
+          extra.push(other);
+          await other.start({ entry: 'app.cjs', env: { ...env, ...more } });
+          await other.waitListening(10_000);
+          return { send: sendTo(other), events: other.events };
+        },
+        stop: async (name: string) => {
+          stopped.push(name);
+          await others.get(name)?.stop();
+        },
+      },
+    };
+  }
+
+  const acrossServers = [
+    { path: '/set?name=Ana', expect: { setsCookie: true } },
+    { start: { instance: 'second' } },
+    // Cookies ignore ports: Browser A sends the same cookie to the second server.
+    { instance: 'second', path: '/get', expect: { bodyIncludes: ['name=Ana'], sameSession: true, storeOps: ['get', 'touch'] } },
+    { path: '/get', expect: { bodyIncludes: ['name=Ana'], sameSession: true } },
+  ];
+
+  test('each with its own MemoryStore, the session is not on the other server; the check stops the server it started', async () => {
+    const { options: o, stopped, others } = await serverWith({ STORE: 'memory' });
+    const [result] = await runChecks({ ...o, checks: [{ id: 'two', message: 'm', hint: 'h', scenario: acrossServers }] });
+    expect(result).toMatchObject({
+      passed: false,
+      hint: 'h',
+      detail: { step: 2, request: { browser: 'A', method: 'GET', path: '/get', instance: 'second' }, expected: { bodyIncludes: ['name=Ana'] } },
+    });
+    expect(stopped).toEqual(['second']);
+    expect(others.get('second')!.running).toBe(false);
+  });
+
+  test('sharing one file store folder, the session is on both servers; a request to a server never started fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'two-servers-'));
+    dirs.push(dir);
+    const { options: o, stopped } = await serverWith({ STORE: 'file', SESSION_DIR: dir });
+    const [shared, unknown] = await runChecks({
+      ...o,
+      checks: [
+        { id: 'shared', message: 'm', scenario: acrossServers },
+        { id: 'unknown', message: 'm', scenario: [{ instance: 'third', path: '/get' }] },
+      ],
+    });
+    expect(shared).toMatchObject({ passed: true, detail: null });
+    expect(unknown).toMatchObject({ passed: false, detail: { step: 0, expected: { instance: 'started by an earlier step: third' }, actual: { instance: null } } });
+    expect(stopped).toEqual(['second']);
+  });
+
+  test('through the host: the second server gets the learner\'s entry and env, and is stopped after the check', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'two-servers-host-'));
+    dirs.push(dir);
+    const host = new HostDriver();
+    try {
+      const started = await host.command('start', { entry: 'app.cjs', env: { STORE: 'file', SESSION_DIR: dir } });
+      expect(started.ok).toBe(true);
+      await host.waitFrame((f) => f.t === 'event' && f.event.type === 'listening');
+      const reply = await host.command(
+        'check',
+        {
+          checks: [
+            { id: 'shared', message: 'm', scenario: acrossServers },
+            { id: 'self', message: 'm', scenario: [{ start: { instance: 'main' } }] },
+            {
+              id: 'forged',
+              message: 'm',
+              scenario: [{ path: '/set' }, { tamper: { browser: 'A' } }, { path: '/get', expect: { bodyIncludes: ['No session data found'], storeOps: [] } }],
+            },
+          ],
+        },
+        60_000,
+      );
+      expect(reply.ok, JSON.stringify(reply)).toBe(true);
+      const [shared, self, forged] = reply.result as Json[];
+      expect(shared).toMatchObject({ passed: true });
+      expect(self).toMatchObject({ passed: false, detail: { step: 0, actual: { start: { instance: 'main', key: 'badCommand' } } } });
+      expect(forged).toMatchObject({ passed: true });
+      await host.waitFrame((f) => f.t === 'exit' && f.instance === 'second' && f.requested === true);
+      expect(host.frames.filter((f) => f.t === 'exit' && f.instance === 'main')).toEqual([]);
+      // The learner's own jars are untouched by checks, tamper included.
+      expect((await host.command('jar', { browser: 'A' })).result).toEqual([]);
+    } finally {
+      await host.close();
+    }
   });
 });

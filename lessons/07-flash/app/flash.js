@@ -1,0 +1,4 @@
+// @todo ownFlash
+module.exports = function flash() {
+  return (req, res, next) => next();
+};
