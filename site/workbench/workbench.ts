@@ -13,10 +13,12 @@ import { mountTerminal } from './run/terminal-panel.ts';
 import { mountPreview } from './run/preview-panel.ts';
 import { createRestartScheduler } from './restart-scheduler.ts';
 import { connectShell, hasShell, type ShellConnection } from './run/shell.ts';
+import { mountInspector, createProgress, type Inspector } from './inspect/index.ts';
 
 export interface WorkbenchHandle {
   session: LessonSession;
   editor: EditorPanel;
+  inspector: Inspector;
   lesson(): string;
 }
 
@@ -55,7 +57,19 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
     snapshotUrl: '/runtime/deps.snapshot',
     WebContainer: async () => (await import('@webcontainer/api')).WebContainer,
   });
-  const handle: WorkbenchHandle = { session, editor, lesson: () => payload!.lesson };
+  // The inspector: the request panel, the cookie and store views, the timeline, "Check my work".
+  const progress = createProgress();
+  const inspector = mountInspector(
+    {
+      request: slot(root, 'inspect-request'),
+      cookie: slot(root, 'inspect-cookie'),
+      store: slot(root, 'inspect-store'),
+      timeline: slot(root, 'inspect-timeline'),
+      checks: slot(root, 'inspect-checks'),
+    },
+    { t, session, payload: () => payload!, progress },
+  );
+  const handle: WorkbenchHandle = { session, editor, inspector, lesson: () => payload!.lesson };
   root.sessionLab = handle;
 
   slot(root, 'toolbar').hidden = false;
@@ -64,8 +78,11 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
   mountBootPanel(slot(root, 'boot'), { t, session, onChooseRuntime: (preference) => void session.retry(preference) });
   const terminal = mountTerminal(slot(root, 'terminal'), { t, theme: currentTheme, session });
   const firstPage = (p: LessonPayload) => p.routes.find((r) => r.method === 'GET')?.path ?? '/';
-  const preview = mountPreview(slot(root, 'preview'), { t, session, path: firstPage(payload) });
-  bindOutputTabs(root, (tab) => tab === 'shell' && void openShell());
+  const preview = mountPreview(slot(root, 'preview'), { t, session, path: firstPage(payload), visible: false });
+  bindOutputTabs(root, (tab) => {
+    preview.setVisible(tab === 'preview');
+    if (tab === 'shell') void openShell();
+  });
 
   // A WebContainer has a real shell (npm install in the install lesson); it starts when the
   // learner opens its tab. The local runner has none, so the tab stays hidden there.
@@ -184,6 +201,9 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
     if (!next || next.lang !== payload!.lang) return;
     const lessonChanged = next.lesson !== payload!.lesson;
     payload = next;
+    // A new lesson is a new app: its browsers start with empty jars (cookies ignore ports).
+    if (lessonChanged) void inspector.lessonChanged();
+    else inspector.stepChanged();
     if (lessonChanged) {
       files = store.load(next.lesson, next.files);
       editor.setFiles(files, next.open);

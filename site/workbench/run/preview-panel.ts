@@ -12,6 +12,8 @@ export interface PreviewDeps {
   readonly session: LessonSession;
   /** The first path shown (default "/"). */
   readonly path?: string;
+  /** Whether the panel starts visible (default true); see PreviewPanel.setVisible. */
+  readonly visible?: boolean;
 }
 
 export interface PreviewPanel {
@@ -20,6 +22,8 @@ export interface PreviewPanel {
   reload(): void;
   /** A new lesson: back to "/" (the restart that follows reloads). */
   lessonChanged(): void;
+  /** The panel was shown or hidden (its tab): a hidden preview loads nothing. */
+  setVisible(visible: boolean): void;
   path(): string;
   dispose(): void;
 }
@@ -81,10 +85,19 @@ export function mountPreview(container: HTMLElement, deps: PreviewDeps): Preview
     }
   };
 
+  // The frame loads only while the learner can see it: a hidden preview must not send requests of
+  // its own (a route like /set-session would change the store behind the learner's back).
+  let visible = deps.visible ?? true;
+  let pending = false;
   const show = () => {
     if (!base) return;
     const href = previewHref(base, path);
     open.href = href;
+    if (!visible) {
+      pending = true;
+      return;
+    }
+    pending = false;
     // Setting src, even to the same URL, loads it again.
     frame.src = href;
     frame.hidden = false;
@@ -173,6 +186,10 @@ export function mountPreview(container: HTMLElement, deps: PreviewDeps): Preview
       path = '/';
       input.value = path;
       cookieLost.hidden = true;
+    },
+    setVisible(next) {
+      visible = next;
+      if (visible && pending) show();
     },
     path: () => path,
     dispose() {

@@ -1,0 +1,75 @@
+// What the inspector's panels share in the DOM: an element builder, a panel's region (a section
+// named by its title), ids for ARIA relations, browser names and times in the learner's language.
+// No text here that does not come from t().
+import type { Translate } from '../run/ui.ts';
+import './inspect.css';
+
+export type { Translate } from '../run/ui.ts';
+
+type Attributes = Record<string, string | number | boolean | null | undefined>;
+export type Child = Node | string | null | undefined | false;
+
+/** `el('button', { type: 'button' }, 'text', child)`; true sets a boolean attribute, false/null/undefined skip it. */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    node.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) if (child !== null && child !== undefined && child !== false) node.append(child);
+  return node;
+}
+
+/** Text only a screen reader reads. */
+export const hiddenText = (text: string) => el('span', { class: 'inspect-visually-hidden' }, text);
+
+/** An id unique enough for aria-controls / list / labelledby within a page. */
+export const uid = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
+
+/** A panel: a <section> (a region, named by its title) with its heading. */
+export function panel(t: Translate, titleKey: string, className: string): { root: HTMLElement; heading: HTMLHeadingElement } {
+  const title = t(titleKey);
+  const heading = el('h3', { class: 'inspect-title' }, title);
+  const root = el('section', { class: `inspect-panel ${className}`, 'aria-label': title }, heading);
+  return { root, heading };
+}
+
+/** A labelled form control: the label wraps it (its accessible name, no id needed). */
+export function labelled<E extends HTMLElement>(text: string, control: E, className = 'inspect-field'): HTMLLabelElement {
+  return el('label', { class: className }, el('span', { class: 'inspect-label' }, text), control);
+}
+
+/** "Browser A", "Cookie-less browser", "Preview", "Terminal" — or the name as the probe gave it. */
+export function browserLabel(t: Translate, browser: string): string {
+  if (browser === 'A' || browser === 'B' || browser === 'none') return t(`inspect.browser.${browser}`);
+  if (browser === 'preview' || browser === 'terminal') return t(`inspect.browser.${browser}`);
+  return browser;
+}
+
+const TAGS: Record<string, string> = { pt: 'pt-BR', en: 'en', es: 'es' };
+
+/** 14:03:07 in the learner's language. */
+export const clockTime = (lang: string, time: number) =>
+  new Date(time).toLocaleTimeString(TAGS[lang] ?? lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** A date and time in the learner's language. */
+export const dateTime = (lang: string, time: number) =>
+  new Date(time).toLocaleString(TAGS[lang] ?? lang, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** Runs `fn` later unless disposed first; collects the timers so a panel can clear them all. */
+export function createTimers() {
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  return {
+    after(ms: number, fn: () => void) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        fn();
+      }, ms);
+      timers.add(timer);
+    },
+    clear() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+// The inspector, mounted in one call: the shared state and whichever views have a slot. Each view
+// can also be mounted alone (its mount function) with a state from createInspectState().
+import type { LessonPayload } from '../lesson-data.ts';
+import type { LessonSession } from '../run/session.ts';
+import { mountChecks, type ChecksPanel } from './checks-panel.ts';
+import { mountCookieView, type CookieView } from './cookie-view.ts';
+import type { Translate } from './dom.ts';
+import type { Progress } from './progress.ts';
+import { mountRequestPanel, type RequestPanel } from './request-panel.ts';
+import { createInspectState, type InspectState } from './state.ts';
+import { mountStoreView, type StoreView } from './store-view.ts';
+import { mountTimeline, type TimelineView } from './timeline-view.ts';
+
+export { createInspectState, type InspectState } from './state.ts';
+export { mountRequestPanel, type RequestPanel } from './request-panel.ts';
+export { mountCookieView, type CookieView } from './cookie-view.ts';
+export { mountStoreView, type StoreView } from './store-view.ts';
+export { mountTimeline, type TimelineView } from './timeline-view.ts';
+export { mountChecks, type ChecksPanel } from './checks-panel.ts';
+export { createProgress, PROGRESS_EVENT, PROGRESS_KEY, type Progress } from './progress.ts';
+export { decorateOutline, mountContinue, templateTranslate, PROGRESS_KEYS } from './progress-view.ts';
+
+export interface InspectorSlots {
+  readonly request?: HTMLElement | null;
+  readonly cookie?: HTMLElement | null;
+  readonly store?: HTMLElement | null;
+  readonly timeline?: HTMLElement | null;
+  readonly checks?: HTMLElement | null;
+}
+
+export interface InspectorDeps {
+  readonly t: Translate;
+  readonly session: LessonSession;
+  readonly payload: () => LessonPayload;
+  /** Done steps and the last place (one per page: the outline decoration shares it). */
+  readonly progress: Progress;
+  /** A step's checks all passed. */
+  readonly onStepDone?: (lesson: string, step: string) => void;
+}
+
+export interface Inspector {
+  readonly state: InspectState;
+  readonly request: RequestPanel | null;
+  readonly cookie: CookieView | null;
+  readonly store: StoreView | null;
+  readonly timeline: TimelineView | null;
+  readonly checks: ChecksPanel | null;
+  /** The page shows another step of the same lesson (its routes, its checks; remembered as visited). */
+  stepChanged(): void;
+  /** Another lesson: empty timeline, stores and jars, then as stepChanged. */
+  lessonChanged(): Promise<void>;
+  dispose(): void;
+}
+
+export function mountInspector(slots: InspectorSlots, deps: InspectorDeps): Inspector {
+  const { t, session, payload, progress } = deps;
+  const state = createInspectState({ session });
+  const common = { t, session, payload, state };
+  const request = slots.request ? mountRequestPanel(slots.request, common) : null;
+  const cookie = slots.cookie ? mountCookieView(slots.cookie, common) : null;
+  const store = slots.store ? mountStoreView(slots.store, common) : null;
+  const timeline = slots.timeline ? mountTimeline(slots.timeline, common) : null;
+  const checks = slots.checks
+    ? mountChecks(slots.checks, { ...common, progress, ...(deps.onStepDone ? { onDone: deps.onStepDone } : {}) })
+    : null;
+
+  const visit = () => {
+    const p = payload();
+    progress.visit(p.lang, p.lesson, p.step, { hasChecks: p.checks.length > 0 });
+  };
+  visit();
+
+  const stepChanged = (newLesson = false) => {
+    visit();
+    request?.routesChanged(newLesson);
+    checks?.stepChanged();
+  };
+
+  return {
+    state,
+    request,
+    cookie,
+    store,
+    timeline,
+    checks,
+    stepChanged: () => stepChanged(),
+    async lessonChanged() {
+      await state.reset();
+      stepChanged(true);
+    },
+    dispose() {
+      checks?.dispose();
+      timeline?.dispose();
+      store?.dispose();
+      cookie?.dispose();
+      request?.dispose();
+      state.dispose();
+    },
+  };
+}

@@ -1,0 +1,187 @@
+// Seeing the session: the request panel, the cookie and store views, the timeline and "Check my
+// work", in all three languages, driven by roles and accessible names (the names come from the
+// locale files, so the same test reads each language).
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchBrowser } from '../../scripts/lib/browser.ts';
+import { repoRoot } from '../../scripts/lib/course-server.ts';
+import { loadCourse, localizeFiles } from '../../lab/lessons/load.ts';
+
+const base = inject('courseUrl');
+type Tree = { [key: string]: string | Tree };
+const LANGS = ['en', 'pt', 'es'] as const;
+type Lang = (typeof LANGS)[number];
+const locale = (lang: Lang): Tree => JSON.parse(readFileSync(join(repoRoot, 'locales', `${lang}.json`), 'utf8'));
+const say = (lang: Lang, key: string, values: Record<string, string> = {}) => {
+  const text = key.split('.').reduce<string | Tree | undefined>((t, k) => (typeof t === 'object' ? t[k] : undefined), locale(lang));
+  if (typeof text !== 'string') throw new Error(`no ${key} in ${lang}`);
+  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => values[name] ?? '');
+};
+const course = loadCourse(join(repoRoot, 'lessons'));
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  context = await browser.newContext({ viewport: { width: 1500, height: 1000 } });
+  page = await context.newPage();
+});
+afterEach(async () => {
+  await context?.close();
+});
+
+const running = () => page.waitForFunction(() => document.querySelector('session-workbench')?.sessionLab?.session.state().phase === 'running', undefined, { timeout: 30_000 });
+
+async function open(lang: Lang, lesson: string, step: string) {
+  await page.goto(`${base}/${lang}/${lesson}/${step}/`);
+  await running();
+}
+
+/** The learner takes the lesson's solution (a separate, undoable action) and waits for the restart. */
+async function useSolution(lang: Lang) {
+  await page.getByRole('button', { name: say(lang, 'workbench.solution') }).click();
+  await page.getByRole('button', { name: say(lang, 'workbench.applySolution') }).click();
+  await expect.poll(() => page.getByRole('status').filter({ hasText: say(lang, 'workbench.applied').slice(0, 20) }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+  await page.getByRole('button', { name: say(lang, 'workbench.hideSolution') }).click();
+  await running();
+}
+
+const region = (lang: Lang, key: string) => page.getByRole('region', { name: say(lang, key), exact: true });
+
+async function send(lang: Lang, browserKey: 'A' | 'B' | 'none', path: string) {
+  const panel = region(lang, 'inspect.request.title');
+  await panel.getByRole('combobox', { name: say(lang, 'inspect.request.browser') }).selectOption({ label: say(lang, `inspect.browser.${browserKey}`) });
+  await panel.getByRole('combobox', { name: say(lang, 'inspect.request.method') }).selectOption('GET');
+  await panel.getByRole('combobox', { name: say(lang, 'inspect.request.path') }).fill(path);
+  await panel.getByRole('button', { name: say(lang, 'inspect.request.send'), exact: true }).click();
+}
+
+const lastBody = (panel: Locator) => panel.locator('pre').last().innerText();
+/** The verdict leads the signature's element; an explanation follows it. */
+const verdict = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+
+describe.each(LANGS)('in %s', (lang) => {
+  it('shows A its data, B none, one store row that is A\'s, and A\'s cookie decoded and verified', async () => {
+    await open(lang, 'set-get', 'set-and-get');
+    await useSolution(lang);
+    const requests = region(lang, 'inspect.request.title');
+    await send(lang, 'A', '/set-session');
+    await expect.poll(() => requests.innerText(), { timeout: 10_000 }).toContain('200');
+    await send(lang, 'A', '/get-session');
+    await expect.poll(() => lastBody(requests), { timeout: 10_000 }).toContain('ada');
+    await send(lang, 'B', '/get-session');
+    await expect.poll(() => lastBody(requests), { timeout: 10_000 }).toContain('No session data found');
+
+    const rows = region(lang, 'inspect.store.title').locator('li[data-session-id]');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
+    const storeId = await rows.first().getAttribute('data-session-id');
+    expect(await rows.first().innerText()).toContain('ada');
+
+    await requests.getByRole('combobox', { name: say(lang, 'inspect.request.browser') }).selectOption({ label: say(lang, 'inspect.browser.A') });
+    const cookie = region(lang, 'inspect.cookie.title');
+    await expect.poll(() => cookie.locator('[data-session-id]').first().innerText()).toBe(storeId);
+    await expect.poll(() => cookie.locator('[data-signature]').innerText(), { timeout: 10_000 }).toMatch(verdict(say(lang, 'inspect.cookie.valid')));
+    expect(await rows.first().getAttribute('data-current')).toBe('true');
+
+    // Nothing in the workbench is left in English.
+    if (lang !== 'en') {
+      const english = locale('en');
+      const mine = locale(lang);
+      const flat = (tree: Tree, prefix = ''): [string, string][] =>
+        Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [[prefix + k, v] as [string, string]] : flat(v, `${prefix}${k}.`)));
+      const theirs = new Map(flat(mine));
+      const visible = await page.locator('session-workbench').innerText();
+      const leftovers = flat(english)
+        .map(([key, text]) => [key, text.replace(/\{\{[^}]+\}\}/g, '').trim()] as const)
+        .filter(([key, text]) => text.length >= 12 && theirs.get(key) !== undefined && !theirs.get(key)!.includes(text) && visible.includes(text));
+      expect(leftovers, 'English strings shown on a page in another language').toEqual([]);
+    }
+  });
+});
+
+describe('the session, live', () => {
+  it('destroying the session removes its store row', async () => {
+    await open('en', 'destroy', 'destroy');
+    await useSolution('en');
+    await send('en', 'A', '/set-session');
+    const rows = region('en', 'inspect.store.title').locator('li[data-session-id]');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
+    await send('en', 'A', '/destroy-session');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(0);
+  });
+
+  it('a tampered cookie fails its signature and the next request starts a new session', async () => {
+    await open('en', 'set-get', 'set-and-get');
+    await useSolution('en');
+    await send('en', 'A', '/set-session');
+    const rows = region('en', 'inspect.store.title').locator('li[data-session-id]');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
+    const first = await rows.first().getAttribute('data-session-id');
+
+    const jar = page.getByRole('table', { name: say('en', 'inspect.jar.caption', { browser: say('en', 'inspect.browser.A') }) });
+    const value = jar.getByRole('textbox', { name: say('en', 'inspect.jar.value', { name: 'connect.sid' }) });
+    const original = await value.inputValue();
+    await value.fill(original.slice(0, -3) + (original.endsWith('AAA') ? 'BBB' : 'AAA'));
+    await jar.getByRole('button', { name: say('en', 'inspect.jar.save') }).click();
+    const cookie = region('en', 'inspect.cookie.title');
+    await expect.poll(() => cookie.locator('[data-signature]').innerText(), { timeout: 10_000 }).toMatch(verdict(say('en', 'inspect.cookie.invalid')));
+
+    await send('en', 'A', '/get-session');
+    await expect.poll(() => lastBody(region('en', 'inspect.request.title'))).toContain('No session data found');
+    await send('en', 'A', '/set-session');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(2);
+    const current = await region('en', 'inspect.store.title').locator('li[data-current="true"]').getAttribute('data-session-id');
+    expect(current).not.toBe(first);
+  });
+
+  it('a request made inside the preview shows in the timeline', async () => {
+    await open('en', 'how-sessions-work', 'one-counter');
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    const address = page.getByRole('textbox', { name: 'Path in the preview' });
+    await address.fill('/viewcount?from=the-preview');
+    await address.press('Enter');
+    await page.getByRole('tab', { name: say('en', 'inspect.timeline.title') }).click();
+    const timeline = region('en', 'inspect.timeline.title');
+    await expect.poll(() => timeline.innerText(), { timeout: 15_000 }).toContain('/viewcount?from=the-preview');
+  });
+
+  it('"Check my work" fails on the starter and passes once the learner has typed the solution', async () => {
+    const lesson = course.find((l) => l.meta.id === 'how-sessions-work')!;
+    const solution = localizeFiles(lesson.solution, lesson.texts.en.text.messages, lesson.folder)['server.js']!;
+    await open('en', 'how-sessions-work', 'use-the-session');
+    await page.getByRole('tab', { name: say('en', 'inspect.checks.run') }).click();
+    const checks = region('en', 'inspect.checks.title');
+    await checks.getByRole('button', { name: say('en', 'inspect.checks.run') }).click();
+    await expect.poll(() => checks.locator('li[data-passed="false"]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await checks.innerText()).toContain(lesson.texts.en.text.messages.hintPerBrowser!.slice(0, 30));
+
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const code = page.getByRole('textbox', { name: 'Code of server.js' });
+    await code.waitFor({ state: 'attached', timeout: 30_000 });
+    await code.focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(solution);
+    await expect.poll(() => page.evaluate(() => document.querySelector('session-workbench')!.sessionLab!.editor.files()['server.js'])).toContain('express-session');
+    // Save, and wait for the server to listen again with the new code.
+    await page.evaluate(() => {
+      const mark = window as unknown as { relistened?: boolean };
+      document.querySelector('session-workbench')!.sessionLab!.session.onServer((event) => {
+        if (event.type === 'listening') mark.relistened = true;
+      });
+    });
+    await page.keyboard.press('Control+S');
+    await page.waitForFunction(() => (window as unknown as { relistened?: boolean }).relistened === true, undefined, { timeout: 20_000 });
+    await running();
+    await checks.getByRole('button', { name: say('en', 'inspect.checks.run') }).click();
+    await expect.poll(() => checks.locator('li[data-passed="true"]').count(), { timeout: 30_000 }).toBe(lesson.meta.steps.find((s) => s.id === 'use-the-session')!.checks.length);
+    expect(await checks.locator('li[data-passed="false"]').count()).toBe(0);
+  });
+});
