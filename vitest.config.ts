@@ -15,6 +15,8 @@ export default defineConfig({
           hookTimeout: 240_000,
           globalSetup: ['tests/e2e/global-setup.ts'],
           fileParallelism: false,
+          // A page in Chromium on a shared 2-core machine can take seconds to settle.
+          expect: { poll: { timeout: 10_000, interval: 100 } },
         },
       },
     ],
