@@ -6,19 +6,8 @@ import './inspect.css';
 
 export type { Translate } from '../run/ui.ts';
 
-type Attributes = Record<string, string | number | boolean | null | undefined>;
-export type Child = Node | string | null | undefined | false;
-
-/** `el('button', { type: 'button' }, 'text', child)`; true sets a boolean attribute, false/null/undefined skip it. */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === false || value === null || value === undefined) continue;
-    node.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children) if (child !== null && child !== undefined && child !== false) node.append(child);
-  return node;
-}
+export { el, type Child } from '../dom.ts';
+import { el } from '../dom.ts';
 
 /** Text only a screen reader reads. */
 export const hiddenText = (text: string) => el('span', { class: 'inspect-visually-hidden' }, text);

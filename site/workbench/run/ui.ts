@@ -8,22 +8,8 @@ import './run.css';
 /** i18next's `t` (createT) fits this. */
 export type Translate = (key: string, options?: Record<string, unknown>) => string;
 
-type Attributes = Record<string, string | number | boolean | null | undefined>;
-
-/** `el('button', { type: 'button', class: 'x' }, 'text', child)`; boolean attributes: true sets, false/null/undefined skips. */
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Attributes = {},
-  ...children: (Node | string | null | undefined | false)[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === false || value === null || value === undefined) continue;
-    node.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children) if (child !== null && child !== undefined && child !== false) node.append(child);
-  return node;
-}
+export { el } from '../dom.ts';
+import { el } from '../dom.ts';
 
 /** A text with one `{{name}}` replaced by an element (e.g. a command in <code>). */
 export function withElement(t: Translate, key: string, name: string, element: Node, values: Record<string, unknown> = {}): DocumentFragment {
