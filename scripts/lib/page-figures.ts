@@ -39,6 +39,7 @@ export async function measureLessonSwitch(browser: Browser, base: string): Promi
     });
   });
   const clickedAt = await page.evaluate(() => performance.now());
+  await page.locator('nav.outline summary').click();
   await page.locator('nav.outline a', { hasText: 'Install express-session' }).click();
   const switchedAt = await page.waitForFunction(() => (window as unknown as { switchedAt?: number }).switchedAt, undefined, { timeout: 30_000 });
   const ms = ((await switchedAt.jsonValue()) as number) - clickedAt;

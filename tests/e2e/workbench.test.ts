@@ -172,7 +172,9 @@ describe('loading and navigation', () => {
       return handle.session.bootCount();
     });
     expect(before).toBe(1);
-    await page.getByRole('navigation', { name: 'Course outline' }).getByRole('link', { name: 'Install express-session' }).click();
+    const outline = page.getByRole('navigation', { name: 'Course outline' });
+    await outline.getByText('Course outline').click();
+    await outline.getByRole('link', { name: 'Install express-session' }).click();
     await page.waitForURL(/\/en\/install\//);
     await expect.poll(() => page.evaluate(() => document.querySelector('session-workbench')!.sessionLab!.lesson())).toBe('install');
     await expect.poll(() => page.getByText(running).count(), { timeout: 20_000 }).toBe(1);
