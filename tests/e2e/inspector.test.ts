@@ -107,64 +107,64 @@ describe.each(LANGS)('in %s', (lang) => {
   });
 });
 
-describe('the session, live', () => {
+describe.each(LANGS)('the session, live, in %s', (lang) => {
   it('destroying the session removes its store row', async () => {
-    await open('en', 'destroy', 'destroy');
-    await useSolution('en');
-    await send('en', 'A', '/set-session');
-    const rows = region('en', 'inspect.store.title').locator('li[data-session-id]');
+    await open(lang, 'destroy', 'destroy');
+    await useSolution(lang);
+    await send(lang, 'A', '/set-session');
+    const rows = region(lang, 'inspect.store.title').locator('li[data-session-id]');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
-    await send('en', 'A', '/destroy-session');
+    await send(lang, 'A', '/destroy-session');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(0);
   });
 
   it('a tampered cookie fails its signature and the next request starts a new session', async () => {
-    await open('en', 'set-get', 'set-and-get');
-    await useSolution('en');
-    await send('en', 'A', '/set-session');
-    const rows = region('en', 'inspect.store.title').locator('li[data-session-id]');
+    await open(lang, 'set-get', 'set-and-get');
+    await useSolution(lang);
+    await send(lang, 'A', '/set-session');
+    const rows = region(lang, 'inspect.store.title').locator('li[data-session-id]');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
     const first = await rows.first().getAttribute('data-session-id');
 
-    const jar = page.getByRole('table', { name: say('en', 'inspect.jar.caption', { browser: say('en', 'inspect.browser.A') }) });
-    const value = jar.getByRole('textbox', { name: say('en', 'inspect.jar.value', { name: 'connect.sid' }) });
+    const jar = page.getByRole('table', { name: say(lang, 'inspect.jar.caption', { browser: say(lang, 'inspect.browser.A') }) });
+    const value = jar.getByRole('textbox', { name: say(lang, 'inspect.jar.value', { name: 'connect.sid' }) });
     const original = await value.inputValue();
     await value.fill(original.slice(0, -3) + (original.endsWith('AAA') ? 'BBB' : 'AAA'));
-    await jar.getByRole('button', { name: say('en', 'inspect.jar.save') }).click();
-    const cookie = region('en', 'inspect.cookie.title');
-    await expect.poll(() => cookie.locator('[data-signature]').innerText(), { timeout: 10_000 }).toMatch(verdict(say('en', 'inspect.cookie.invalid')));
+    await jar.getByRole('button', { name: say(lang, 'inspect.jar.save') }).click();
+    const cookie = region(lang, 'inspect.cookie.title');
+    await expect.poll(() => cookie.locator('[data-signature]').innerText(), { timeout: 10_000 }).toMatch(verdict(say(lang, 'inspect.cookie.invalid')));
 
-    await send('en', 'A', '/get-session');
-    await expect.poll(() => lastBody(region('en', 'inspect.request.title'))).toContain('No session data found');
-    await send('en', 'A', '/set-session');
+    await send(lang, 'A', '/get-session');
+    await expect.poll(() => lastBody(region(lang, 'inspect.request.title'))).toContain('No session data found');
+    await send(lang, 'A', '/set-session');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(2);
-    const current = await region('en', 'inspect.store.title').locator('li[data-current="true"]').getAttribute('data-session-id');
+    const current = await region(lang, 'inspect.store.title').locator('li[data-current="true"]').getAttribute('data-session-id');
     expect(current).not.toBe(first);
   });
 
   it('a request made inside the preview shows in the timeline', async () => {
-    await open('en', 'how-sessions-work', 'one-counter');
-    await page.getByRole('tab', { name: 'Preview' }).click();
-    const address = page.getByRole('textbox', { name: 'Path in the preview' });
+    await open(lang, 'how-sessions-work', 'one-counter');
+    await page.getByRole('tab', { name: say(lang, 'workbench.preview') }).click();
+    const address = page.getByRole('textbox', { name: say(lang, 'run.preview.address') });
     await address.fill('/viewcount?from=the-preview');
     await address.press('Enter');
-    await page.getByRole('tab', { name: say('en', 'inspect.timeline.title') }).click();
-    const timeline = region('en', 'inspect.timeline.title');
+    await page.getByRole('tab', { name: say(lang, 'inspect.timeline.title') }).click();
+    const timeline = region(lang, 'inspect.timeline.title');
     await expect.poll(() => timeline.innerText(), { timeout: 15_000 }).toContain('/viewcount?from=the-preview');
   });
 
   it('"Check my work" fails on the starter and passes once the learner has typed the solution', async () => {
     const lesson = course.find((l) => l.meta.id === 'how-sessions-work')!;
-    const solution = localizeFiles(lesson.solution, lesson.texts.en.text.messages, lesson.folder)['server.js']!;
-    await open('en', 'how-sessions-work', 'use-the-session');
-    await page.getByRole('tab', { name: say('en', 'inspect.checks.run') }).click();
-    const checks = region('en', 'inspect.checks.title');
-    await checks.getByRole('button', { name: say('en', 'inspect.checks.run') }).click();
+    const solution = localizeFiles(lesson.solution, lesson.texts[lang].text.messages, lesson.folder)['server.js']!;
+    await open(lang, 'how-sessions-work', 'use-the-session');
+    await page.getByRole('tab', { name: say(lang, 'inspect.checks.run') }).click();
+    const checks = region(lang, 'inspect.checks.title');
+    await checks.getByRole('button', { name: say(lang, 'inspect.checks.run') }).click();
     await expect.poll(() => checks.locator('li[data-passed="false"]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
-    expect(await checks.innerText()).toContain(lesson.texts.en.text.messages.hintPerBrowser!.slice(0, 30));
+    expect(await checks.innerText()).toContain(lesson.texts[lang].text.messages.hintPerBrowser!.slice(0, 30));
 
-    await page.getByRole('button', { name: 'Edit', exact: true }).click();
-    const code = page.getByRole('textbox', { name: 'Code of server.js' });
+    await page.getByRole('button', { name: say(lang, 'editor.edit'), exact: true }).click();
+    const code = page.getByRole('textbox', { name: say(lang, 'editor.codeLabel', { file: 'server.js' }) });
     await code.waitFor({ state: 'attached', timeout: 30_000 });
     await code.focus();
     await page.keyboard.press('Control+A');
@@ -180,7 +180,7 @@ describe('the session, live', () => {
     await page.keyboard.press('Control+S');
     await page.waitForFunction(() => (window as unknown as { relistened?: boolean }).relistened === true, undefined, { timeout: 20_000 });
     await running();
-    await checks.getByRole('button', { name: say('en', 'inspect.checks.run') }).click();
+    await checks.getByRole('button', { name: say(lang, 'inspect.checks.run') }).click();
     await expect.poll(() => checks.locator('li[data-passed="true"]').count(), { timeout: 30_000 }).toBe(lesson.meta.steps.find((s) => s.id === 'use-the-session')!.checks.length);
     expect(await checks.locator('li[data-passed="false"]').count()).toBe(0);
   });
