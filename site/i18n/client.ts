@@ -2,6 +2,7 @@
 // language fetched (a step page should not carry the other two).
 import i18next, { type TFunction } from 'i18next';
 import type { Lang } from '../../lab/lessons/languages.ts';
+import { i18nOptions } from './options.ts';
 
 const load: Record<Lang, () => Promise<{ default: unknown }>> = {
   pt: () => import('../../locales/pt.json'),
@@ -12,11 +13,6 @@ const load: Record<Lang, () => Promise<{ default: unknown }>> = {
 export async function loadT(lang: Lang): Promise<TFunction> {
   const { default: resources } = await load[lang]();
   const instance = i18next.createInstance();
-  await instance.init({
-    lng: lang,
-    fallbackLng: false,
-    resources: { [lang]: { translation: resources as Record<string, unknown> } },
-    interpolation: { escapeValue: false },
-  });
+  await instance.init(i18nOptions(lang, { [lang]: resources }));
   return instance.t;
 }

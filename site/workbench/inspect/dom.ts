@@ -2,7 +2,7 @@
 // named by its title), ids for ARIA relations, browser names and times in the learner's language.
 // No text here that does not come from t().
 import type { Translate } from '../run/ui.ts';
-import './inspect.css';
+import './base.css';
 
 export type { Translate } from '../run/ui.ts';
 

@@ -1,5 +1,6 @@
 // The inspector, mounted in one call: the shared state and whichever views have a slot. Each view
 // can also be mounted alone (its mount function) with a state from createInspectState().
+import './inspect.css';
 import type { LessonPayload } from '../lesson-data.ts';
 import type { LessonSession } from '../run/session.ts';
 import { mountChecks, type ChecksPanel } from './checks-panel.ts';
