@@ -4,6 +4,7 @@ import { LANGS } from './lab/lessons/languages.ts';
 import { isolationHeaders } from './lab/server/headers.ts';
 import { dependencySnapshot } from './scripts/astro-snapshot.ts';
 import { lazyChunkCss } from './scripts/astro-lazy-css.ts';
+import { CODE_THEMES } from './site/styles/code-themes.ts';
 
 // Session Lab: a static site. `npm start` (lab/server) serves the build with the same
 // cross-origin-isolation headers that `astro dev` and `astro preview` send here.
@@ -21,7 +22,7 @@ export default defineConfig({
   server: { host: '127.0.0.1', headers: isolationHeaders },
   markdown: {
     shikiConfig: {
-      themes: { light: 'github-light', dark: 'github-dark' },
+      themes: CODE_THEMES,
       defaultColor: false,
     },
   },

@@ -14,5 +14,24 @@ export async function loadT(lang: Lang): Promise<TFunction> {
   const { default: resources } = await load[lang]();
   const instance = i18next.createInstance();
   await instance.init(i18nOptions(lang, { [lang]: resources }));
-  return instance.t;
+  return remembering(instance.t);
+}
+
+/**
+ * i18next's t, with the strings that take no values remembered: the workbench asks for a few
+ * hundred labels while the page loads, and one language is loaded per page, so a key always
+ * gives the same words.
+ */
+function remembering(t: TFunction): TFunction {
+  const plain = new Map<string, string>();
+  const lookup = (key: unknown, ...rest: unknown[]) => {
+    if (rest.length > 0 || typeof key !== 'string') return (t as unknown as (...args: unknown[]) => unknown)(key, ...rest);
+    let text = plain.get(key);
+    if (text === undefined) {
+      text = t(key) as string;
+      plain.set(key, text);
+    }
+    return text;
+  };
+  return Object.assign(lookup, t) as unknown as TFunction;
 }

@@ -14,6 +14,7 @@ import { mountPreview } from './run/preview-panel.ts';
 import { createRestartScheduler } from './restart-scheduler.ts';
 import { connectShell, hasShell, type ShellConnection } from './run/shell.ts';
 import { mountInspector, createProgress, type Inspector } from './inspect/index.ts';
+import { nextTask } from './next-task.ts';
 
 export interface WorkbenchHandle {
   session: LessonSession;
@@ -46,11 +47,13 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
   let payload = readPayload();
   if (!payload) throw new Error('no lesson payload on this page');
   const t = await loadT(payload.lang);
+  await nextTask();
   const store = createEditStore();
   const announce = (text: string) => (slot(root, 'announce').textContent = text);
 
   let files: Files = store.load(payload.lesson, payload.files);
   const editor = mountEditor(slot(root, 'editor'), { t, files, open: payload.open, theme: currentTheme });
+  await nextTask();
   const session = createLessonSession({
     preference: readPreference,
     labFiles: loadLabFiles,
@@ -71,11 +74,12 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
   );
   const handle: WorkbenchHandle = { session, editor, inspector, lesson: () => payload!.lesson };
   root.sessionLab = handle;
+  await nextTask();
 
-  slot(root, 'toolbar').hidden = false;
-  slot(root, 'output').hidden = false;
   mountRunControls(slot(root, 'run-controls'), { t, session, onRun: () => void restartNow() });
   mountBootPanel(slot(root, 'boot'), { t, session, onChooseRuntime: (preference) => void session.retry(preference) });
+  // The toolbar and the output panels have held their place since the first paint: show them.
+  root.dataset.live = '';
   const terminal = mountTerminal(slot(root, 'terminal'), { t, theme: currentTheme, session });
   const firstPage = (p: LessonPayload) => p.routes.find((r) => r.method === 'GET')?.path ?? '/';
   const preview = mountPreview(slot(root, 'preview'), { t, session, path: firstPage(payload), visible: false });

@@ -1,44 +1,21 @@
 // Seeing the session: the request panel, the cookie and store views, the timeline and "Check my
 // work", in all three languages, driven by roles and accessible names (the names come from the
 // locale files, so the same test reads each language).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { readFileSync } from 'node:fs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { join } from 'node:path';
-import { launchBrowser } from '../../scripts/lib/browser.ts';
 import { repoRoot } from '../../scripts/lib/course-server.ts';
 import { loadCourse, localizeFiles } from '../../lab/lessons/load.ts';
+import { LANGS, base, say, serverRunning, strings, useBrowser, type Lang } from './support.ts';
 
-const base = inject('courseUrl');
-type Tree = { [key: string]: string | Tree };
-const LANGS = ['en', 'pt', 'es'] as const;
-type Lang = (typeof LANGS)[number];
-const locale = (lang: Lang): Tree => JSON.parse(readFileSync(join(repoRoot, 'locales', `${lang}.json`), 'utf8'));
-const say = (lang: Lang, key: string, values: Record<string, string> = {}) => {
-  const text = key.split('.').reduce<string | Tree | undefined>((t, k) => (typeof t === 'object' ? t[k] : undefined), locale(lang));
-  if (typeof text !== 'string') throw new Error(`no ${key} in ${lang}`);
-  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => values[name] ?? '');
-};
 const course = loadCourse(join(repoRoot, 'lessons'));
-
-let browser: Browser;
-let context: BrowserContext;
+const fixture = useBrowser({ viewport: { width: 1500, height: 1000 } });
 let page: Page;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1500, height: 1000 } });
-  page = await context.newPage();
-});
-afterEach(async () => {
-  await context?.close();
+beforeEach(() => {
+  page = fixture.page;
 });
 
-const running = () => page.waitForFunction(() => document.querySelector('session-workbench')?.sessionLab?.session.state().phase === 'running', undefined, { timeout: 30_000 });
+const running = () => serverRunning(page);
 
 async function open(lang: Lang, lesson: string, step: string) {
   await page.goto(`${base}/${lang}/${lesson}/${step}/`);
@@ -93,13 +70,9 @@ describe.each(LANGS)('in %s', (lang) => {
 
     // Nothing in the workbench is left in English.
     if (lang !== 'en') {
-      const english = locale('en');
-      const mine = locale(lang);
-      const flat = (tree: Tree, prefix = ''): [string, string][] =>
-        Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [[prefix + k, v] as [string, string]] : flat(v, `${prefix}${k}.`)));
-      const theirs = new Map(flat(mine));
+      const theirs = strings(lang);
       const visible = await page.locator('session-workbench').innerText();
-      const leftovers = flat(english)
+      const leftovers = [...strings('en')]
         .map(([key, text]) => [key, text.replace(/\{\{[^}]+\}\}/g, '').trim()] as const)
         .filter(([key, text]) => text.length >= 12 && theirs.get(key) !== undefined && !theirs.get(key)!.includes(text) && visible.includes(text));
       expect(leftovers, 'English strings shown on a page in another language').toEqual([]);

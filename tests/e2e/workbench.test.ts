@@ -1,31 +1,18 @@
 // The workbench as a learner uses it, on the local runtime, driven by roles and accessible names:
 // edit and run, never lose the edit (reload, language switch, reset/undo, solution), errors at
 // the learner's line, Monaco only on intent, and one runtime across lesson navigation.
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../../scripts/lib/browser.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { base, useBrowser } from './support.ts';
 
-const base = inject('courseUrl');
 const STEP = '/how-sessions-work/one-counter/';
 const running = /running on port \d+/;
 const RUNNING: Record<string, RegExp> = { en: running, pt: /rodando na porta \d+/, es: /en el puerto \d+/ };
 
-let browser: Browser;
-let context: BrowserContext;
+const fixture = useBrowser({ viewport: { width: 1400, height: 900 }, clipboard: true });
 let page: Page;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
-  page = await context.newPage();
-});
-afterEach(async () => {
-  await context?.close();
+beforeEach(() => {
+  page = fixture.page;
 });
 
 async function openStep(lang: string, path = STEP) {

@@ -117,7 +117,7 @@ describe('languages and themes', () => {
     expect(languageOf('.env')).toBe('plaintext');
   });
   it('uses the lesson text’s Shiki themes', () => {
-    expect(monacoThemeName('light')).toBe('github-light');
-    expect(monacoThemeName('dark')).toBe('github-dark');
+    expect(monacoThemeName('light')).toBe('github-light-default');
+    expect(monacoThemeName('dark')).toBe('github-dark-default');
   });
 });

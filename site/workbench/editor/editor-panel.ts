@@ -289,10 +289,12 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
       'semanticHighlighting.enabled': false,
     });
     applyMarkers();
+    leaveWithEscapeThenTab(api, editor);
     const focused = doc.activeElement;
     const focusInside = root.contains(focused) || focused === doc.body || focused === null;
     plain.hidden = true;
-    hint.hidden = true;
+    // The hint now says how to use the editor from the keyboard, and how to leave it.
+    hint.textContent = t('editor.keysHint');
     editButton.hidden = true;
     root.dataset.editor = 'monaco';
     renderSolution();
@@ -488,4 +490,18 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
       container.append(...original);
     },
   };
+}
+
+/**
+ * No keyboard trap (WCAG 2.1.2): in the editor Tab indents, as a learner expects of a code
+ * editor; Esc, then Tab (or Shift+Tab), moves the focus on, as in CodeMirror. Any other key
+ * after Esc goes back to indenting.
+ */
+function leaveWithEscapeThenTab(api: MonacoApi, editor: CodeEditor): void {
+  const { KeyCode } = api;
+  editor.onKeyDown((event) => {
+    if (event.keyCode === KeyCode.Escape) editor.updateOptions({ tabFocusMode: true });
+    else if (event.keyCode !== KeyCode.Tab && event.keyCode !== KeyCode.Shift) editor.updateOptions({ tabFocusMode: false });
+  });
+  editor.onDidBlurEditorText(() => editor.updateOptions({ tabFocusMode: false }));
 }

@@ -74,7 +74,7 @@ export function diffSessions(
 
 /** Instances in a stable order: `main` first, then by name. */
 export const sortInstances = (names: Iterable<Instance>): Instance[] =>
-  [...new Set(names)].sort((a, b) => (a === 'main' ? -1 : b === 'main' ? 1 : a.localeCompare(b)));
+  [...new Set(names)].sort((a, b) => (a === 'main' ? -1 : b === 'main' ? 1 : a < b ? -1 : a > b ? 1 : 0));
 
 export function createStoreModel(): StoreModel {
   const states = new Map<Instance, StoreState>();

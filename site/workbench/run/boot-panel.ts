@@ -144,6 +144,9 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
     }
     renderMessage(state);
     body.hidden = list.hidden && message.hidden;
+    // The steps float over the code while the runtime starts (a second or two) rather than
+    // pushing the workbench down and back up; a message (a failure, read-only) takes its place.
+    body.toggleAttribute('data-floating', list.hidden === false && message.hidden === true);
   };
 
   render(session.state());

@@ -69,8 +69,14 @@ export function mountPreview(container: HTMLElement, deps: PreviewDeps): Preview
   const crossSite = el('p', { class: 'run-preview-note', hidden: true }, t('run.preview.crossSite'));
   const cookieLost = el('p', { class: 'run-preview-note run-preview-warning', role: 'status', hidden: true }, t('run.preview.cookieDropped'));
   const waiting = el('p', { class: 'run-preview-waiting' }, t('run.preview.waiting'));
-  const frame = el('iframe', { class: 'run-preview-frame', title: t('run.preview.frameTitle'), src: 'about:blank', hidden: true });
-  const root = el('div', { class: 'run-preview' }, form, crossSite, cookieLost, waiting, frame);
+  const root = el('div', { class: 'run-preview' }, form, crossSite, cookieLost, waiting);
+  // The frame is made when it first shows a page: an iframe is a whole browsing context, which
+  // a learner who never opens the Preview tab should not pay for while the page loads.
+  let frame: HTMLIFrameElement | null = null;
+  const ensureFrame = () => {
+    frame ??= root.appendChild(el('iframe', { class: 'run-preview-frame', title: t('run.preview.frameTitle'), src: 'about:blank', hidden: true }));
+    return frame;
+  };
   container.replaceChildren(root);
 
   const setEnabled = (enabled: boolean) => {
@@ -99,8 +105,9 @@ export function mountPreview(container: HTMLElement, deps: PreviewDeps): Preview
     }
     pending = false;
     // Setting src, even to the same URL, loads it again.
-    frame.src = href;
-    frame.hidden = false;
+    const shown = ensureFrame();
+    shown.src = href;
+    shown.hidden = false;
     waiting.hidden = true;
   };
 
@@ -131,8 +138,10 @@ export function mountPreview(container: HTMLElement, deps: PreviewDeps): Preview
       setEnabled(false);
       waiting.textContent = t(state.phase === 'readonly' ? 'run.preview.readonly' : 'run.preview.waiting');
       waiting.hidden = false;
-      frame.hidden = true;
-      if (frame.src !== 'about:blank') frame.src = 'about:blank';
+      if (frame) {
+        frame.hidden = true;
+        if (frame.src !== 'about:blank') frame.src = 'about:blank';
+      }
     }
   };
 

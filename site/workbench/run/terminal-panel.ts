@@ -1,4 +1,5 @@
-// The terminal: the lesson server's output in xterm.js (loaded on first use, with its CSS), plus
+// The terminal: the lesson server's output in xterm.js (loaded when its tab is first shown, with
+// its CSS — 80 KB gzipped that a learner reading the Session tab never needs), plus
 // localized lines for what happened to the server (restarted, stopped, crashed) and the host's
 // notices. The probe's events never come here: only output. Read-only unless `onInput` is given
 // (the WebContainer shell).
@@ -26,13 +27,13 @@ export interface TerminalDeps {
 export interface TerminalPanel {
   /** Output as the server printed it (ANSI colours kept). */
   write(data: string): void;
-  /** A line of ours (dim; `error`: red), on a line of its own. */
+  /** A line of ours (grey; `error`: red), on a line of its own. */
   notice(text: string, tone?: 'info' | 'error'): void;
   clear(): void;
   setTheme(theme: TerminalTheme): void;
   /** The whole buffer as text (what Copy copies). */
   text(): string;
-  /** Resolves once xterm has loaded (writes before that are kept and replayed). */
+  /** Resolves once xterm has loaded, which starts when the screen is first shown (writes before that are kept and replayed). */
   readonly ready: Promise<void>;
   dispose(): void;
 }
@@ -51,7 +52,7 @@ const THEMES: Record<TerminalTheme, ITheme> = {
     magenta: '#bc8cff',
     cyan: '#39c5cf',
     white: '#b1bac4',
-    brightBlack: '#6e7681',
+    brightBlack: '#9198a1',
     brightRed: '#ffa198',
     brightGreen: '#56d364',
     brightYellow: '#e3b341',
@@ -138,10 +139,24 @@ export function mountTerminal(container: HTMLElement, deps: TerminalDeps): Termi
       // not measurable yet: the next resize fits
     }
   };
-  const resizes = typeof ResizeObserver === 'function' ? new ResizeObserver(() => (opened ? fitNow() : tryOpen())) : null;
+  // The screen gets a size when its tab is shown: that is when xterm is fetched and opened.
+  let startLoading: () => void = () => {};
+  const shown = new Promise<void>((resolve) => (startLoading = resolve));
+  const resizes =
+    typeof ResizeObserver === 'function'
+      ? new ResizeObserver(() => {
+          if (screen.clientWidth === 0 || screen.clientHeight === 0) return;
+          startLoading();
+          if (opened) fitNow();
+          else tryOpen();
+        })
+      : null;
   resizes?.observe(screen);
+  if (!resizes) startLoading();
 
   const ready = (async () => {
+    await shown;
+    if (disposed) return;
     // The stylesheet comes as text and goes into a <style> of ours: Astro drops the CSS file of a
     // lazily imported chunk from the build (withastro/astro#9495), which broke xterm's styles.
     const [{ Terminal }, { FitAddon }, { default: css }] = await Promise.all([
@@ -212,8 +227,10 @@ export function mountTerminal(container: HTMLElement, deps: TerminalDeps): Termi
     ready,
     write: put,
     notice(line, tone = 'info') {
-      const style = tone === 'error' ? '\x1b[31m' : '\x1b[2m';
-      const reset = tone === 'error' ? '\x1b[39m' : '\x1b[22m';
+      // Grey for ours, red for failures: bright black rather than "dim", which halves the
+      // contrast (3.2:1 on white); the palette's bright black passes WCAG AA in both themes.
+      const style = tone === 'error' ? '\x1b[31m' : '\x1b[90m';
+      const reset = '\x1b[39m';
       put(`${atLineStart ? '' : '\n'}${style}${line}${reset}\n`);
     },
     clear() {
@@ -229,6 +246,7 @@ export function mountTerminal(container: HTMLElement, deps: TerminalDeps): Termi
     dispose() {
       if (disposed) return;
       disposed = true;
+      startLoading(); // lets `ready` settle without loading anything
       unsubscribe.forEach((off) => off());
       resizes?.disconnect();
       term?.dispose();

@@ -1,0 +1,102 @@
+// The accessibility gate: axe-core on the course outline and on the first step of every lesson,
+// in pt, en and es, in light and dark, with zero violations (WCAG 2.2 A/AA and axe's best
+// practices). Step pages are checked once their workbench is live and the server runs, so the
+// request panel, cookie and store views are in the check; one step per language also shows the
+// solution beside the code, opens each output tab (timeline, check results, terminal, preview)
+// and the editor. Dark is the theme toggle's: the same load, the attribute switched.
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import axe from 'axe-core';
+import { join } from 'node:path';
+import { repoRoot } from '../../scripts/lib/course-server.ts';
+import { loadCourse } from '../../lab/lessons/load.ts';
+import { LANGS, base, say, serverRunning, useBrowser, type Lang } from './support.ts';
+
+const course = loadCourse(join(repoRoot, 'lessons'));
+const SCHEMES = ['light', 'dark'] as const;
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+
+interface Finding {
+  page: string;
+  rule: string;
+  impact: string | null;
+  nodes: string[];
+}
+
+/** axe's violations on the page as it is now, in a form a failing test can print. */
+async function violations(page: Page, where: string): Promise<Finding[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axe.source });
+  const result = await page.evaluate(async (tags) => {
+    const run = (window as unknown as { axe: typeof axe }).axe.run;
+    const { violations } = await run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return violations.map((v) => ({ rule: v.id, impact: v.impact ?? null, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n')[1]?.trim() ?? ''}`) }));
+  }, TAGS);
+  return result.map((finding) => ({ page: where, ...finding }));
+}
+
+const isLive = (page: Page) => page.waitForSelector('session-workbench[data-live]', { state: 'attached', timeout: 30_000 });
+
+/** The page in light, then in dark (the theme toggle's attribute): one load, both schemes. */
+async function bothSchemes(page: Page, where: string): Promise<Finding[]> {
+  const found: Finding[] = [];
+  for (const scheme of SCHEMES) {
+    await page.evaluate((theme) => document.documentElement.setAttribute('data-theme', theme), scheme);
+    found.push(...(await violations(page, `${where} [${scheme}]`)));
+  }
+  return found;
+}
+
+describe('accessibility', () => {
+  const fixture = useBrowser({ viewport: { width: 1400, height: 900 } });
+
+  it.each(LANGS)('the outline and the first step of every lesson in %s: no axe violations, light and dark', async (lang) => {
+    const { page } = fixture;
+    const found: Finding[] = [];
+    await page.goto(`${base}/${lang}/`);
+    found.push(...(await bothSchemes(page, `/${lang}/`)));
+    for (const lesson of course) {
+      const path = `/${lang}/${lesson.meta.id}/${lesson.texts[lang].steps[0]!.id}/`;
+      await page.goto(`${base}${path}`);
+      await isLive(page);
+      await serverRunning(page);
+      found.push(...(await bothSchemes(page, path)));
+    }
+    expect(found).toEqual([]);
+  });
+
+  it.each(LANGS)('every output tab, the solution beside the code and the editor in %s: no axe violations, light and dark', async (lang: Lang) => {
+    const { page } = fixture;
+    const path = `/${lang}/set-get/count-views/`;
+    await page.goto(`${base}${path}`);
+    await isLive(page);
+    await serverRunning(page);
+    const found: Finding[] = [];
+    // The solution beside the code, then taken, so that a request sets a session cookie and the
+    // cookie and store views and the timeline have something to show.
+    await page.getByRole('button', { name: say(lang, 'workbench.solution'), exact: true }).click();
+    await page.getByRole('button', { name: say(lang, 'workbench.applySolution'), exact: true }).waitFor();
+    found.push(...(await bothSchemes(page, `${path} (solution shown)`)));
+    await page.getByRole('button', { name: say(lang, 'workbench.applySolution'), exact: true }).click();
+    await page.getByRole('button', { name: say(lang, 'workbench.hideSolution'), exact: true }).click();
+    await serverRunning(page);
+    await page.getByRole('button', { name: say(lang, 'inspect.request.send'), exact: true }).click();
+    await page.getByRole('region', { name: say(lang, 'inspect.cookie.title'), exact: true }).locator('[data-session-id]').first().waitFor({ state: 'attached' });
+    found.push(...(await bothSchemes(page, `${path} (session)`)));
+    for (const key of ['inspect.timeline.title', 'inspect.checks.run', 'workbench.terminal', 'workbench.preview']) {
+      await page.getByRole('tab', { name: say(lang, key), exact: true }).click();
+      if (key === 'inspect.checks.run') {
+        await page.getByRole('tabpanel').getByRole('button', { name: say(lang, 'inspect.checks.run'), exact: true }).click();
+        await page.locator('[data-slot="inspect-checks"] [data-passed]').first().waitFor({ timeout: 20_000 });
+      }
+      if (key === 'workbench.terminal') await page.locator('.xterm-screen').waitFor({ timeout: 20_000 });
+      if (key === 'workbench.preview') await page.locator('iframe.run-preview-frame:not([hidden])').waitFor({ timeout: 20_000 });
+      found.push(...(await bothSchemes(page, `${path} (${key})`)));
+    }
+    // The solution view has loaded Monaco already; otherwise Edit opens it.
+    const edit = page.getByRole('button', { name: say(lang, 'editor.edit'), exact: true });
+    if (await edit.isVisible()) await edit.click();
+    await page.getByRole('textbox', { name: say(lang, 'editor.codeLabel', { file: 'server.js' }) }).waitFor({ state: 'attached', timeout: 30_000 });
+    found.push(...(await bothSchemes(page, `${path} (editor)`)));
+    expect(found).toEqual([]);
+  });
+});
