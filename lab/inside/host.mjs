@@ -8,12 +8,15 @@ import { dirname, join } from 'node:path';
 import { Instance, hostError } from './instance.mjs';
 import { createBrowsers } from './client.mjs';
 import { runChecks } from './checks.mjs';
+import { Standby } from './standby.mjs';
 
 const VERSION = 1;
 const here = dirname(fileURLToPath(import.meta.url));
 const probePath = join(here, 'probe.cjs');
 const cwd = process.cwd();
 const RESTART_LISTEN_MS = 10_000;
+// SESSION_LAB_COLD_START=1 turns the warm process off (every start forks Node afresh).
+const standby = process.env.SESSION_LAB_COLD_START === '1' ? null : new Standby({ cwd, probePath, warmPath: join(here, 'warm.cjs') });
 
 /** @param {Record<string, unknown>} frame */
 function emit(frame) {
@@ -43,7 +46,7 @@ function instanceFor(name) {
   const n = instanceName(name);
   let inst = instances.get(n);
   if (!inst) {
-    inst = new Instance({ name: n, cwd, probePath, emit });
+    inst = new Instance({ name: n, cwd, probePath, emit, standby });
     instances.set(n, inst);
   }
   return inst;
@@ -180,6 +183,7 @@ let shuttingDown = false;
 async function shutdown(code = 0) {
   if (shuttingDown) return;
   shuttingDown = true;
+  standby?.dispose();
   const stops = [...instances.values()].filter((i) => i.running).map((i) => i.stop(800).catch(() => {}));
   await Promise.race([Promise.all(stops), new Promise((r) => setTimeout(r, 1500))]);
   process.exit(code);
@@ -191,6 +195,7 @@ process.on('SIGHUP', () => void shutdown(0));
 process.stdout.on('error', () => void shutdown(0));
 process.on('uncaughtException', (err) => {
   process.stderr.write(`session-lab host: ${err?.stack ?? err}\n`);
+  standby?.dispose();
   for (const inst of instances.values()) inst.run?.child.kill('SIGKILL');
   process.exit(1);
 });

@@ -100,12 +100,14 @@ class OutputBudget {
  */
 
 export class Instance {
-  /** @param {{ name: string, cwd: string, probePath: string, emit: Emit }} o */
-  constructor({ name, cwd, probePath, emit }) {
+  /** @param {{ name: string, cwd: string, probePath: string, emit: Emit, standby?: import('./standby.mjs').Standby | null }} o */
+  constructor({ name, cwd, probePath, emit, standby = null }) {
     this.name = name;
     this.cwd = cwd;
     this.probePath = probePath;
     this.emit = emit;
+    /** @type {import('./standby.mjs').Standby | null} a warm process for the next start */
+    this.standby = standby;
     this.events = new EventLog();
     /** @type {Run | null} */
     this.run = null;
@@ -163,18 +165,27 @@ export class Instance {
     else this.portEnv ??= await freePort();
     this.events.clear();
     this.port = undefined;
-    this.spawn(rel, { ...process.env, ...env, PORT: String(this.portEnv) });
-    return { instance: this.name, port: this.portEnv, pid: this.run?.pid };
+    const warm = this.spawn(rel, { ...env, PORT: String(this.portEnv) });
+    return { instance: this.name, port: this.portEnv, pid: this.run?.pid, warm };
   }
 
-  /** @param {string} entry @param {NodeJS.ProcessEnv} env */
-  spawn(entry, env) {
-    const child = fork(entry, [], {
-      cwd: this.cwd,
-      execArgv: ['--require', this.probePath],
-      env,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
+  /**
+   * Starts the server: in the standby's warm process when one is ready, else a fresh Node.
+   * @param {string} entry @param {Record<string, string>} lessonEnv the lesson's variables and PORT
+   * @returns {boolean} whether the warm process was used
+   */
+  spawn(entry, lessonEnv) {
+    const warm = this.standby?.take() ?? null;
+    const child =
+      warm ??
+      fork(entry, [], {
+        cwd: this.cwd,
+        execArgv: ['--require', this.probePath],
+        env: { ...process.env, ...lessonEnv },
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      });
+    // The warm process has the host's environment: it adds the lesson's before running the entry.
+    if (warm) warm.send({ t: 'run', entry, env: lessonEnv });
     /** @type {(v: { code: number | null, signal: string | null }) => void} */
     let resolveExited = () => {};
     /** @type {Run} */
@@ -216,6 +227,7 @@ export class Instance {
     });
     // 'close' comes after stdio and the IPC channel are drained: every event has arrived.
     child.on('close', () => this.finish(run));
+    return warm !== null;
   }
 
   /** @param {Run} run @param {'stdout' | 'stderr'} stream @param {string} text */
@@ -263,6 +275,7 @@ export class Instance {
   /** @param {Run} run @param {Record<string, any>} event */
   onListening(run, event) {
     const first = !run.listening;
+    if (first) this.standby?.prepare();
     // The server that took PORT wins over any other the app starts.
     if (!first && event.port !== this.portEnv) return;
     run.listening = true;
@@ -287,6 +300,7 @@ export class Instance {
   finish(run) {
     if (run.ended) return;
     run.ended = true;
+    this.standby?.prepare();
     this.releaseHeld(run);
     if (!run.errorSeen && !run.stopping && run.code !== 0 && run.code !== null) {
       // The probe could not report (it died first): read what Node printed.

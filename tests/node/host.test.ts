@@ -2,6 +2,7 @@
 // Every way a lesson server can end must end in clear frames, and none may outlive the host.
 import { describe, test, expect, afterEach } from 'vitest';
 import { createServer, type Server } from 'node:net';
+import { execFileSync } from 'node:child_process';
 import { HostDriver, alive, type Json } from './fixtures/inside/harness.ts';
 
 let host: HostDriver | undefined;
@@ -207,5 +208,64 @@ describe('no lesson server outlives its host', () => {
     const code = await new Promise((done) => host!.proc.once('exit', done));
     expect(code).toBe(0);
     expect(alive(started.result.pid)).toBe(false);
+  });
+});
+
+describe('a warm start (the standby process) behaves as a cold one', () => {
+  /** Starts `entry` until it runs in the standby (ready shortly after a server listens or ends). */
+  async function warmStart(h: HostDriver, entry: string): Promise<{ reply: Json; from: number }> {
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const from = h.frames.length;
+      const reply = await start(h, entry);
+      if (reply.result.warm) return { reply, from };
+      await h.waitFrame((f) => h.frames.indexOf(f) >= from && (f.t === 'exit' || (f.t === 'event' && f.event.type === 'listening')));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${entry} never started warm`);
+  }
+  const framesFrom = (h: HostDriver, from: number) => h.frames.slice(from);
+
+  test('the first start is cold; then CommonJS and ES module servers start warm and listen', async () => {
+    host = new HostDriver();
+    expect((await start(host, 'app.cjs')).result.warm).toBe(false);
+    await host.waitFrame((f) => f.t === 'event' && f.event.type === 'listening');
+    for (const entry of ['app.mjs', 'app.cjs']) {
+      const { reply, from } = await warmStart(host, entry);
+      const listening = await host.waitFrame((f) => framesFrom(host!, from).includes(f) && f.t === 'event' && f.event.type === 'listening');
+      expect(listening.event.port).toBe(reply.result.port);
+      const set = await host.command('request', { browser: 'A', path: '/set?name=Warm' });
+      expect(set.result.hops[0].response.body).toBe('set Warm');
+      expect(host.frames.slice(from).some((f) => f.t === 'event' && f.event.type === 'store')).toBe(true);
+    }
+  });
+
+  test.each([
+    ['syntax-error.cjs', { kind: 'syntax', file: 'syntax-error.cjs', line: 3 }],
+    ['syntax-error.mjs', { kind: 'syntax', file: 'syntax-error.mjs' }],
+    ['throw-at-start.cjs', { kind: 'uncaught', file: 'throw-at-start.cjs', line: 4 }],
+  ])('%s fails warm exactly as cold: error event at the learner\'s line, exit code 1', async (entry, expected) => {
+    host = new HostDriver();
+    await start(host, 'app.cjs');
+    await host.waitFrame((f) => f.t === 'event' && f.event.type === 'listening');
+    const { from } = await warmStart(host, entry);
+    const exit = await host.waitFrame((f) => framesFrom(host!, from).includes(f) && f.t === 'exit' && !f.requested);
+    expect(exit.code).toBe(1);
+    const error = await host.waitFrame((f) => framesFrom(host!, from).includes(f) && f.t === 'event' && f.event.type === 'error');
+    expect(error.event).toMatchObject(expected);
+  });
+
+  test('no warm process outlives the host', async () => {
+    host = new HostDriver();
+    await start(host, 'app.cjs');
+    await host.waitFrame((f) => f.t === 'event' && f.event.type === 'listening');
+    const { from } = await warmStart(host, 'app.cjs');
+    await host.waitFrame((f) => host!.frames.indexOf(f) >= from && f.t === 'event' && f.event.type === 'listening');
+    // The server, and the next standby made once it listens: two children of the host.
+    const children = () => execFileSync('ps', ['-o', 'pid=', '--ppid', String(host!.proc.pid)], { encoding: 'utf8' }).split('\n').map(Number).filter(Boolean);
+    await expect.poll(() => children().length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+    const pids = [host.proc.pid!, ...children()];
+    await host.close();
+    host = undefined;
+    await expect.poll(() => pids.filter(alive), { timeout: 5000 }).toEqual([]);
   });
 });
