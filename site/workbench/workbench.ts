@@ -199,6 +199,13 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
   new MutationObserver(themeChanged).observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', themeChanged);
 
+  // The next page's highlighted starter code, taken before the swap drops it (this persisted
+  // workbench replaces the new page's): a lesson switch shows it until Monaco loads.
+  let nextHighlighted: HTMLElement | null = null;
+  document.addEventListener('astro:before-swap', (event) => {
+    nextHighlighted = (event as Event & { newDocument: Document }).newDocument.querySelector<HTMLElement>('session-workbench [data-slot="editor"]');
+  });
+
   // Client-side navigation: same lesson → new step (files stay); another lesson → mount its files.
   document.addEventListener('astro:page-load', () => {
     const next = readPayload();
@@ -210,7 +217,7 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
     else inspector.stepChanged();
     if (lessonChanged) {
       files = store.load(next.lesson, next.files);
-      editor.setFiles(files, next.open);
+      editor.setFiles(files, next.open, nextHighlighted);
       setSolutionShown(false);
       void session.open(next, files);
       preview.lessonChanged();

@@ -171,6 +171,10 @@ describe('loading and navigation', () => {
     });
     expect(after).toEqual({ boots: 1, same: true });
     await expect.poll(() => page.locator('[data-slot=editor]').innerText()).toContain('express');
+    // The new lesson's code is shown highlighted (its page's server-rendered view), not as plain text.
+    const shown = page.locator('[data-slot=editor] .se-plain');
+    expect(await shown.locator('pre.astro-code').count()).toBe(1);
+    expect(await shown.locator('[data-file]').getAttribute('data-file')).toBe(await page.evaluate(() => document.querySelector('session-workbench')!.sessionLab!.editor.activeFile()));
   });
 
   it('opens the file and the solution view an instructor\'s link asks for', async () => {

@@ -59,10 +59,13 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
   // ---- the server-rendered code (kept until Monaco is ready, put back on dispose) ---------
   const original = Array.from(container.childNodes);
   const serverViews = new Map<string, { node: HTMLElement; parent: Node | null; next: Node | null }>();
-  for (const node of container.querySelectorAll<HTMLElement>('[data-file]')) {
-    const path = node.dataset.file;
-    if (path && !serverViews.has(path)) serverViews.set(path, { node, parent: node.parentNode, next: node.nextSibling });
-  }
+  const collectServerViews = (from: ParentNode, keepPlace: boolean) => {
+    for (const node of from.querySelectorAll<HTMLElement>('[data-file]')) {
+      const path = node.dataset.file;
+      if (path && !serverViews.has(path)) serverViews.set(path, { node, parent: keepPlace ? node.parentNode : null, next: keepPlace ? node.nextSibling : null });
+    }
+  };
+  collectServerViews(container, true);
   for (const node of original) node.remove();
 
   // ---- DOM --------------------------------------------------------------------------------
@@ -417,8 +420,13 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
   };
 
   return {
-    setFiles(next, open) {
+    setFiles(next, open, highlighted) {
       files = { ...next };
+      if (highlighted) {
+        // Another lesson's page: its highlighted code replaces this one's (which is not put back).
+        serverViews.clear();
+        collectServerViews(highlighted, false);
+      }
       tabs = initialTabs(Object.keys(files), open);
       active = tabs[0] ?? '';
       markers = [];

@@ -24,8 +24,12 @@ export interface EditorDeps {
 }
 
 export interface EditorPanel {
-  /** Replaces every file and model (a lesson switch): fresh undo history, markers cleared, solution hidden. */
-  setFiles(files: Files, open: string[]): void;
+  /**
+   * Replaces every file and model (a lesson switch): fresh undo history, markers cleared, solution
+   * hidden. `highlighted`: the new page's server-rendered code (`[data-file]` figures), shown
+   * until Monaco loads where it matches the learner's text.
+   */
+  setFiles(files: Files, open: string[], highlighted?: ParentNode | null): void;
   /** The current text of every file (a copy). */
   files(): Files;
   /** Shows `path` (adds a tab if needed); unknown paths are ignored. */
