@@ -98,6 +98,8 @@ export function minimalEnv(): NodeJS.ProcessEnv {
     [LIFELINE_ENV]: String(LIFELINE_FD),
   };
   if (process.platform === 'win32' && process.env.SystemRoot) env.SystemRoot = process.env.SystemRoot;
+  // The operator's switch for the host's warm standby (lab/README.md); never set by a page.
+  if (process.env.SESSION_LAB_COLD_START === '1') env.SESSION_LAB_COLD_START = '1';
   return env;
 }
 
