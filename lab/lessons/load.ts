@@ -32,7 +32,8 @@ export interface Lesson {
   folder: string;
   order: number;
   meta: LessonMeta;
-  /** Starter and solution files as on disk (TODO markers not yet localized). */
+  /** Starter and solution files as on disk (TODO markers not yet localized); the solution is
+   * app/ with solution/'s files laid over it. */
   app: Files;
   solution: Files;
   texts: Record<Lang, LanguageText>;
@@ -163,7 +164,8 @@ export function loadLesson(lessonsDir: string, folder: string): Lesson {
     if (!existsSync(join(dir, side))) throw new LessonFormatError(where, `missing ${side}/`);
   }
   const app = readFiles(join(dir, 'app'));
-  const solution = readFiles(join(dir, 'solution'));
+  // solution/ holds only what the learner changes or adds; every other file is the starter's.
+  const solution = { ...app, ...readFiles(join(dir, 'solution')) };
   for (const [side, files] of [['app', app], ['solution', solution]] as const) {
     if (files[meta.entry] === undefined) throw new LessonFormatError(where, `${side}/ has no entry file ${meta.entry}`);
   }

@@ -35,6 +35,16 @@ describe('the lesson format', () => {
     expect(md).not.toContain('app.listen');
   });
 
+  it('takes the files solution/ does not have from app/, and solution/ wins where both have one', () => {
+    writeFileSync(join(lesson(), 'app', 'helper.js'), 'module.exports = 1;\n');
+    writeFileSync(join(lesson(), 'solution', 'extra.js'), 'module.exports = 2;\n');
+    const [sample] = loadCourse(dir);
+    expect(sample!.solution['helper.js']).toBe('module.exports = 1;\n');
+    expect(sample!.solution['extra.js']).toBe('module.exports = 2;\n');
+    expect(sample!.app['extra.js']).toBeUndefined();
+    expect(sample!.solution['server.js']).toBe(readFileSync(join(lesson(), 'solution', 'server.js'), 'utf8'));
+  });
+
   it('does not take a ## line inside a code fence for a step', () => {
     const [sample] = loadCourse(dir);
     expect(sample!.texts.en.steps[0]!.markdown).toContain('## not a heading inside a fence');
