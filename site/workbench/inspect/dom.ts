@@ -10,7 +10,7 @@ export { el, type Child } from '../dom.ts';
 import { el } from '../dom.ts';
 
 /** Text only a screen reader reads. */
-export const hiddenText = (text: string) => el('span', { class: 'inspect-visually-hidden' }, text);
+export const hiddenText = (text: string) => el('span', { class: 'visually-hidden' }, text);
 
 /** An id unique enough for aria-controls / list / labelledby within a page. */
 export const uid = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;

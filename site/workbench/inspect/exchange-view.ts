@@ -97,8 +97,8 @@ export function headerTable(t: Translate, headers: Headers, caption: string): HT
   return el(
     'table',
     { class: 'inspect-headers' },
-    el('caption', { class: 'inspect-visually-hidden' }, caption),
-    el('thead', { class: 'inspect-visually-hidden' }, el('tr', {}, el('th', { scope: 'col' }, t('inspect.exchange.headerName')), el('th', { scope: 'col' }, t('inspect.exchange.headerValue')))),
+    el('caption', { class: 'visually-hidden' }, caption),
+    el('thead', { class: 'visually-hidden' }, el('tr', {}, el('th', { scope: 'col' }, t('inspect.exchange.headerName')), el('th', { scope: 'col' }, t('inspect.exchange.headerValue')))),
     body,
   );
 }

@@ -30,7 +30,7 @@ export function mountStoreView(container: HTMLElement, deps: StoreViewDeps): Sto
   const { root } = panel(t, 'inspect.store.title', 'inspect-store');
   const current = el('p', { class: 'inspect-store-current' });
   const lists = el('div', { class: 'inspect-store-lists' });
-  const announce = el('p', { class: 'inspect-visually-hidden', role: 'status', 'aria-live': 'polite' });
+  const announce = el('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   root.append(current, lists, announce);
   container.replaceChildren(root);
 

@@ -61,7 +61,7 @@ export function mountPreview(container: HTMLElement, deps: PreviewDeps): Preview
     autocapitalize: 'off',
     inputmode: 'url',
   });
-  const label = el('label', { class: 'run-preview-label' }, el('span', { class: 'run-visually-hidden' }, t('run.preview.address')), input);
+  const label = el('label', { class: 'run-preview-label' }, el('span', { class: 'visually-hidden' }, t('run.preview.address')), input);
   const go = el('button', { type: 'submit' }, t('run.preview.go'));
   const reload = el('button', { type: 'button', 'data-action': 'preview-reload' }, t('run.preview.reload'));
   const open = el('a', { class: 'run-preview-open', target: '_blank', rel: 'noopener noreferrer' }, t('run.preview.openTab'));
