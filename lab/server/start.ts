@@ -1,10 +1,9 @@
 // `npm start`: build the site if its inputs changed, then serve it on 127.0.0.1 with the
 // cross-origin-isolation headers, and the local runner under /__runner/ on the same origin.
-import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { isBuildFresh, writeBuildStamp } from './build-stamp.ts';
+import { buildSite, isBuildFresh } from './build-stamp.ts';
 import { createStaticHandler } from './static-files.ts';
 import { isolationHeaders } from './headers.ts';
 import { createRunner } from '../runner/index.ts';
@@ -19,13 +18,11 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 if (process.env.SESSION_LAB_SKIP_BUILD !== '1' && !isBuildFresh(root, outDir)) {
   console.log('Session Lab: building the site (its sources changed)…');
-  const astro = join(root, 'node_modules', 'astro', 'bin', 'astro.mjs');
-  const result = spawnSync(process.execPath, [astro, 'build'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) {
+  const status = buildSite(root, outDir);
+  if (status !== 0) {
     console.error('Session Lab: the build failed; see the messages above.');
-    process.exit(result.status ?? 1);
+    process.exit(status);
   }
-  writeBuildStamp(root, outDir);
 }
 
 const serveStatic = createStaticHandler(outDir, isolationHeaders);

@@ -4,7 +4,8 @@
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 
-const serverRunning = (page: Page) =>
+/** Until the lesson's server runs, as the workbench itself reports it (never text on screen). */
+export const serverRunning = (page: Page) =>
   page.waitForFunction(() => document.querySelector('session-workbench')?.sessionLab?.session.state().phase === 'running', undefined, { timeout: 30_000 });
 
 /** Gzipped bytes of every script the page fetched from load until its server runs. */

@@ -76,6 +76,4 @@ export function useBrowser(options: BrowserContextOptions & { clipboard?: boolea
   };
 }
 
-/** Until the lesson's server runs (the workbench's own state, not text on the screen). */
-export const serverRunning = (page: Page) =>
-  page.waitForFunction(() => document.querySelector('session-workbench')?.sessionLab?.session.state().phase === 'running', undefined, { timeout: 30_000 });
+export { serverRunning } from '../../scripts/lib/page-figures.ts';
