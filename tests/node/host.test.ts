@@ -218,7 +218,9 @@ describe('a warm start (the standby process) behaves as a cold one', () => {
       const from = h.frames.length;
       const reply = await start(h, entry);
       if (reply.result.warm) return { reply, from };
-      await h.waitFrame((f) => h.frames.indexOf(f) >= from && (f.t === 'exit' || (f.t === 'event' && f.event.type === 'listening')));
+      // This cold run's own end (by pid: the stopped previous run's exit frame also follows `from`) or listening.
+      const pid = reply.result.pid;
+      await h.waitFrame((f) => h.frames.indexOf(f) >= from && ((f.t === 'exit' && f.pid === pid) || (f.t === 'event' && f.event.type === 'listening')));
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`${entry} never started warm`);
@@ -235,7 +237,11 @@ describe('a warm start (the standby process) behaves as a cold one', () => {
       expect(listening.event.port).toBe(reply.result.port);
       const set = await host.command('request', { browser: 'A', path: '/set?name=Warm' });
       expect(set.result.hops[0].response.body).toBe('set Warm');
-      expect(host.frames.slice(from).some((f) => f.t === 'event' && f.event.type === 'store')).toBe(true);
+      // The probe's events travel apart from the HTTP reply: wait for this request's response event,
+      // which the probe sends after the store write, as the cold test does.
+      const requestId = set.result.hops[0].requestId;
+      await host.waitFrame((f) => f.t === 'event' && f.event.type === 'response' && f.event.requestId === requestId);
+      expect(host.events('store').some((e) => e.requestId === requestId)).toBe(true);
     }
   });
 
