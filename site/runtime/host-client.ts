@@ -23,6 +23,7 @@ import {
   type StopResult,
   type VerifyResult,
 } from './protocol.ts';
+import { createListeners, reportPageError } from './listeners.ts';
 import { RuntimeError, type BootListener, type Runtime, type RuntimeProcess, type Unsubscribe } from './types.ts';
 import type { Check } from '../../lab/lessons/schema.ts';
 
@@ -105,12 +106,6 @@ export interface HostClient {
 
 type HostRuntime = Pick<Runtime, 'spawn' | 'labScript'>;
 
-function defaultReportError(error: unknown): void {
-  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-  if (typeof report === 'function') report(error);
-  else console.error(error);
-}
-
 /** Spawns the host in `runtime` and resolves once it said hello. */
 export async function startHost(runtime: HostRuntime, options: HostClientOptions = {}): Promise<HostClient> {
   const helloMs = options.helloTimeoutMs ?? 15_000;
@@ -172,38 +167,24 @@ export function connectHost(
 ): { api: HostClient; ready(timeoutMs: number, signal?: AbortSignal): Promise<void> } {
   const timeouts = { ...DEFAULT_COMMAND_TIMEOUTS, ...options.timeouts };
   const drainMs = options.drainMs ?? 1_000;
-  const listenerError = options.onListenerError ?? defaultReportError;
+  // A listener's bug must not stop the frame reader; it is reported where errors go.
+  const listenerError = options.onListenerError ?? reportPageError;
   const pending = new Map<number, Pending>();
   /** What each instance did last: started, listens, or ended (with how). */
   const instances = new Map<Instance, InstanceState>();
   const waiters = new Map<Instance, Set<Waiter>>();
   const listeners = {
-    output: new Set<(instance: Instance, stream: OutputStream, data: string) => void>(),
-    event: new Set<(instance: Instance, event: ProbeEvent) => void>(),
-    exit: new Set<(instance: Instance, code: number | null, signal: string | null, requested: boolean) => void>(),
-    notice: new Set<(instance: Instance, key: string, data: unknown) => void>(),
-    hostExit: new Set<(code: number | null) => void>(),
+    output: createListeners<[instance: Instance, stream: OutputStream, data: string]>(listenerError),
+    event: createListeners<[instance: Instance, event: ProbeEvent]>(listenerError),
+    exit: createListeners<[instance: Instance, code: number | null, signal: string | null, requested: boolean]>(listenerError),
+    notice: createListeners<[instance: Instance, key: string, data: unknown]>(listenerError),
+    hostExit: createListeners<[code: number | null]>(listenerError),
   };
   let nextId = 0;
   let closed = false;
   let hello: HelloFrame | null = null;
   let helloWaiter: Waiter | null = null;
   let lifecycleTail: Promise<unknown> = Promise.resolve();
-
-  const emit = <A extends unknown[]>(set: Set<(...args: A) => void>, ...args: A) => {
-    for (const listener of [...set]) {
-      try {
-        listener(...args);
-      } catch (error) {
-        // A listener's bug must not stop the frame reader; surface it where errors go.
-        listenerError(error);
-      }
-    }
-  };
-  const subscribe = <L>(set: Set<L>, listener: L): Unsubscribe => {
-    set.add(listener);
-    return () => set.delete(listener);
-  };
 
   const settleWaiters = (instance: Instance, settle: (waiter: Waiter) => void) => {
     const set = waiters.get(instance);
@@ -219,7 +200,7 @@ export function connectHost(
         helloWaiter?.resolve(frame.pid);
         return;
       case 'out':
-        emit(listeners.output, frame.instance, frame.stream, frame.data);
+        listeners.output.emit(frame.instance, frame.stream, frame.data);
         return;
       case 'event':
         if (frame.event.type === 'listening') {
@@ -228,7 +209,7 @@ export function connectHost(
           instances.set(frame.instance, { status: 'listening', port, pid: state?.status === 'running' ? state.pid : undefined });
           settleWaiters(frame.instance, (waiter) => waiter.resolve(port));
         }
-        emit(listeners.event, frame.instance, frame.event);
+        listeners.event.emit(frame.instance, frame.event);
         return;
       case 'exit': {
         const state = instances.get(frame.instance);
@@ -246,11 +227,11 @@ export function connectHost(
           instances.set(frame.instance, { status: 'exited', ...end });
           settleWaiters(frame.instance, (waiter) => waiter.reject(ended(frame.instance, end)));
         }
-        emit(listeners.exit, frame.instance, frame.code, frame.signal, frame.requested ?? false);
+        listeners.exit.emit(frame.instance, frame.code, frame.signal, frame.requested ?? false);
         return;
       }
       case 'notice':
-        emit(listeners.notice, frame.instance, frame.key, frame.data);
+        listeners.notice.emit(frame.instance, frame.key, frame.data);
         return;
       case 'reply': {
         const entry = pending.get(frame.id);
@@ -293,7 +274,7 @@ export function connectHost(
     for (const instance of [...waiters.keys()]) settleWaiters(instance, (waiter) => waiter.reject(error()));
     helloWaiter?.reject(error());
     instances.clear();
-    emit(listeners.hostExit, code);
+    listeners.hostExit.emit(code);
   };
   const exited = process.exit.then(
     (code) => ({ code, cause: undefined as unknown }),
@@ -422,11 +403,11 @@ export function connectHost(
       wait.onStep?.({ step: 'ready', progress: 1 });
       return result;
     },
-    onOutput: (listener) => subscribe(listeners.output, listener),
-    onEvent: (listener) => subscribe(listeners.event, listener),
-    onExit: (listener) => subscribe(listeners.exit, listener),
-    onNotice: (listener) => subscribe(listeners.notice, listener),
-    onHostExit: (listener) => subscribe(listeners.hostExit, listener),
+    onOutput: (listener) => listeners.output.add(listener),
+    onEvent: (listener) => listeners.event.add(listener),
+    onExit: (listener) => listeners.exit.add(listener),
+    onNotice: (listener) => listeners.notice.add(listener),
+    onHostExit: (listener) => listeners.hostExit.add(listener),
     async close() {
       if (!closed) {
         closed = true;

@@ -3,7 +3,8 @@
 // hint and what was expected beside what happened. A step whose checks all pass is done.
 import type { CheckResult } from '../../runtime/protocol.ts';
 import type { LessonPayload } from '../lesson-data.ts';
-import { sessionError, type LessonSession, type SessionState } from '../run/session.ts';
+import { sessionError } from '../run/session-error.ts';
+import type { LessonSession, SessionState } from '../run/session-types.ts';
 import { errorText } from '../run/ui.ts';
 import { detailRows, detailWhere } from './checks-format.ts';
 import { el, panel, type Translate } from './dom.ts';

@@ -2,7 +2,7 @@
 // can also be mounted alone (its mount function) with a state from createInspectState().
 import './inspect.css';
 import type { LessonPayload } from '../lesson-data.ts';
-import type { LessonSession } from '../run/session.ts';
+import type { LessonSession } from '../run/session-types.ts';
 import { mountChecks, type ChecksPanel } from './checks-panel.ts';
 import { mountCookieView, type CookieView } from './cookie-view.ts';
 import type { Translate } from './dom.ts';

@@ -2,7 +2,7 @@
 // a button that empties the jar. An edit being typed survives the jar changing underneath it.
 import type { BrowserId, JarCookie } from '../../runtime/protocol.ts';
 import { errorText } from '../run/ui.ts';
-import { sessionError } from '../run/session.ts';
+import { sessionError } from '../run/session-error.ts';
 import { browserLabel, dateTime, el, type Translate } from './dom.ts';
 import { JAR_BROWSERS, type InspectState } from './state.ts';
 

@@ -4,7 +4,8 @@
 import type { BrowserId, RequestResult } from '../../runtime/protocol.ts';
 import type { LessonPayload, RoutePayload } from '../lesson-data.ts';
 import { normalizePreviewPath } from '../run/preview-panel.ts';
-import { sessionError, type LessonSession } from '../run/session.ts';
+import { sessionError } from '../run/session-error.ts';
+import type { LessonSession } from '../run/session-types.ts';
 import { errorText } from '../run/ui.ts';
 import { el, labelled, panel, uid, type Translate } from './dom.ts';
 import { renderExchange } from './exchange-view.ts';

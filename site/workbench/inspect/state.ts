@@ -4,9 +4,10 @@
 // Every host command the inspector sends goes through here, so the panels stay in step.
 import { DEFAULT_INSTANCE, type HostClient } from '../../runtime/host-client.ts';
 import type { BrowserId, CheckResult, Instance, JarCookie, ProbeEvent, RequestParams, RequestResult, VerifyResult } from '../../runtime/protocol.ts';
+import { createListeners, reportPageError } from '../../runtime/listeners.ts';
 import { RuntimeError, type Unsubscribe } from '../../runtime/types.ts';
 import type { Check } from '../../../lab/lessons/schema.ts';
-import type { LessonSession } from '../run/session.ts';
+import type { LessonSession } from '../run/session-types.ts';
 import { DEFAULT_SESSION_COOKIE, decodeSessionValue, findSessionCookie, isSignedValue, parseSetCookie, type DecodedValue, type ParsedSetCookie } from './cookie-decode.ts';
 import { createStoreModel, sortInstances, type StoreModel, type StoreUpdate } from './store-model.ts';
 import { createTimeline, eventTime, type Timeline, type TimelineEntry } from './timeline.ts';
@@ -78,37 +79,18 @@ export interface InspectStateDeps {
 
 const noHost = () => new RuntimeError('runtime.error.serverStopped');
 
-function defaultReport(error: unknown): void {
-  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-  if (typeof report === 'function') report(error);
-  else console.error(error);
-}
-
 export function createInspectState(deps: InspectStateDeps): InspectState {
   const { session } = deps;
   const now = deps.now ?? Date.now;
-  const reportError = deps.onListenerError ?? defaultReport;
+  const onListenerError = deps.onListenerError ?? reportPageError;
   const timeline = createTimeline(deps.timelineLimit === undefined ? {} : { limit: deps.timelineLimit });
   const stores = createStoreModel();
   const listeners = {
-    change: new Set<(change: InspectChange) => void>(),
-    timeline: new Set<(entry: TimelineEntry) => void>(),
-    store: new Set<(update: StoreUpdate) => void>(),
+    change: createListeners<[change: InspectChange]>(onListenerError),
+    timeline: createListeners<[entry: TimelineEntry]>(onListenerError),
+    store: createListeners<[update: StoreUpdate]>(onListenerError),
   };
-  const emit = <A>(set: Set<(arg: A) => void>, arg: A) => {
-    for (const listener of [...set]) {
-      try {
-        listener(arg);
-      } catch (error) {
-        reportError(error);
-      }
-    }
-  };
-  const subscribe = <L>(set: Set<L>, listener: L): Unsubscribe => {
-    set.add(listener);
-    return () => set.delete(listener);
-  };
-  const changed = (change: InspectChange) => emit(listeners.change, change);
+  const changed = (change: InspectChange) => listeners.change.emit(change);
 
   let browser: BrowserId = 'A';
   let instance: Instance = DEFAULT_INSTANCE;
@@ -213,10 +195,10 @@ export function createInspectState(deps: InspectStateDeps): InspectState {
       changed('instances');
     }
     const entry = timeline.event(from, event, { checking: checks > 0 });
-    if (entry) emit(listeners.timeline, entry);
-    if (event.type === 'store') emit(listeners.store, stores.apply(from, event, eventTime(event)));
+    if (entry) listeners.timeline.emit(entry);
+    if (event.type === 'store') listeners.store.emit(stores.apply(from, event, eventTime(event)));
     else if (event.type === 'listening') {
-      emit(listeners.store, stores.started(from, eventTime(event)));
+      listeners.store.emit(stores.started(from, eventTime(event)));
       if (from === instance) forgetVerdicts(from, false);
     } else if (event.type === 'response') {
       learnName(event.setCookie);
@@ -267,7 +249,7 @@ export function createInspectState(deps: InspectStateDeps): InspectState {
       const result = await client.request({ ...params, instance: target });
       if (disposed) return result;
       const at = now();
-      for (const entry of timeline.result(target, params.browser, result, { now: at })) emit(listeners.timeline, entry);
+      for (const entry of timeline.result(target, params.browser, result, { now: at })) listeners.timeline.emit(entry);
       const seen = setBy.get(params.browser) ?? new Map<string, { header: ParsedSetCookie; receivedAt: number }>();
       for (const hop of result.hops) {
         const headers = (hop.response?.headers ?? []).filter(([name]) => name.toLowerCase() === 'set-cookie').map(([, value]) => value);
@@ -347,9 +329,9 @@ export function createInspectState(deps: InspectStateDeps): InspectState {
       if (!disposed) changed('jar');
     },
 
-    on: (listener) => subscribe(listeners.change, listener),
-    onTimeline: (listener) => subscribe(listeners.timeline, listener),
-    onStore: (listener) => subscribe(listeners.store, listener),
+    on: (listener) => listeners.change.add(listener),
+    onTimeline: (listener) => listeners.timeline.add(listener),
+    onStore: (listener) => listeners.store.add(listener),
     dispose() {
       disposed = true;
       unsubscribe.forEach((off) => off());

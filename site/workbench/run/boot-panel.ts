@@ -5,7 +5,7 @@
 // unless the message itself changes).
 import { BOOT_STEPS, type BootStep } from '../../runtime/types.ts';
 import { writePreference } from './preference.ts';
-import type { LessonSession, RuntimePreference, SessionState } from './session.ts';
+import type { LessonSession, RuntimePreference, SessionState } from './session-types.ts';
 import { crashText, el, errorText, statusLine, withElement, type Translate } from './ui.ts';
 
 /** Where WebContainers' requirements are explained (browser support, cross-origin isolation). */

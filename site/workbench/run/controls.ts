@@ -2,7 +2,7 @@
 // in localStorage and applied at once through session.retry().
 import { RUNTIME_PREFERENCES } from '../../runtime/choose.ts';
 import { readPreference, writePreference, isRuntimePreference } from './preference.ts';
-import type { LessonSession, RuntimePreference, SessionState } from './session.ts';
+import type { LessonSession, RuntimePreference, SessionState } from './session-types.ts';
 import { el, type Translate } from './ui.ts';
 
 export { readPreference, writePreference, RUNTIME_PREFERENCE_KEY } from './preference.ts';

@@ -3,9 +3,9 @@
 // Under a WebContainer the preview is a cross-site frame: SameSite=Lax cookies (the default for
 // session cookies) may not stick there, so it says so, and says so louder when it sees it happen
 // (the server set a cookie and the preview's next request came without one).
-import type { LessonSession, SessionState } from './session.ts';
+import type { LessonSession, SessionState } from './session-types.ts';
 import { el, errorText, type Translate } from './ui.ts';
-import { sessionError } from './session.ts';
+import { sessionError } from './session-error.ts';
 
 export interface PreviewDeps {
   readonly t: Translate;

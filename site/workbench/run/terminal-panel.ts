@@ -5,7 +5,7 @@
 // (the WebContainer shell).
 import type { ITheme, Terminal } from '@xterm/xterm';
 import type { FitAddon } from '@xterm/addon-fit';
-import type { LessonSession, ServerEvent } from './session.ts';
+import type { LessonSession, ServerEvent } from './session-types.ts';
 import { el, type Translate } from './ui.ts';
 
 export type TerminalTheme = 'light' | 'dark';

@@ -2,14 +2,13 @@
 // sentences built from the session's state (status line, failure message). No strings here that
 // do not come from t().
 import type { RuntimeKind } from '../../runtime/types.ts';
-import type { ProbeErrorEvent, SessionError, SessionState } from './session.ts';
+import type { ProbeErrorEvent, SessionError, SessionState } from './session-types.ts';
 import './run.css';
 
 /** i18next's `t` (createT) fits this. */
 export type Translate = (key: string, options?: Record<string, unknown>) => string;
 
 export { el } from '../dom.ts';
-import { el } from '../dom.ts';
 
 /** A text with one `{{name}}` replaced by an element (e.g. a command in <code>). */
 export function withElement(t: Translate, key: string, name: string, element: Node, values: Record<string, unknown> = {}): DocumentFragment {

@@ -1,0 +1,135 @@
+// What the lesson session promises the panels: its state, its events, its operations, and what it
+// needs from the page (deps). The behaviour lives in session.ts.
+import type { ReasonKey, RuntimePreference } from '../../runtime/choose.ts';
+import type { HostClient, HostClientOptions } from '../../runtime/host-client.ts';
+import type { EventSourceFactory, LocalRuntimeOptions } from '../../runtime/local.ts';
+import type { Instance, OutputStream, ProbeEvent, ServerErrorEvent } from '../../runtime/protocol.ts';
+import type { BootStep, Runtime, RuntimeKind, Unsubscribe } from '../../runtime/types.ts';
+import type { WebContainerBootOptions, WebContainerClass } from '../../runtime/webcontainer.ts';
+import type { LessonPayload } from '../lesson-data.ts';
+
+export type { RuntimePreference } from '../../runtime/choose.ts';
+
+/** A lesson's files: workspace path → text. */
+export type Files = Record<string, string>;
+
+export type SessionPhase = 'idle' | 'booting' | 'starting' | 'running' | 'stopped' | 'crashed' | 'failed' | 'readonly';
+export type StepStatus = 'pending' | 'active' | 'done' | 'failed';
+
+export interface StepState {
+  readonly step: BootStep;
+  /** 0…1 */
+  readonly progress: number;
+  readonly status: StepStatus;
+}
+
+/** The probe's `error` event (lab/README.md, "Probe events"): where the learner's code failed. */
+export type ProbeErrorEvent = ServerErrorEvent & {
+  readonly port?: number;
+  readonly fromOutput?: boolean;
+};
+
+/** A failure to show: `key` is a message key (`runtime.error.*`), `detail` its interpolation values. */
+export interface SessionError {
+  readonly key: string;
+  readonly detail?: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+export interface SessionState {
+  readonly phase: SessionPhase;
+  /** The runtime in use, or being booted. */
+  readonly runtime: RuntimeKind | null;
+  readonly steps: readonly StepState[];
+  readonly error?: SessionError;
+  /** The port the lesson server listens on (phase running). */
+  readonly port?: number;
+  /** The last syntax error / crash / port in use of the lesson server, with file and line. */
+  readonly lastError?: ProbeErrorEvent;
+  /** The preference in effect (settings, or the last retry's). */
+  readonly preference: RuntimePreference;
+  /** Why no runtime runs (phase readonly, or failed after every runtime was tried): message keys. */
+  readonly reasons?: readonly ReasonKey[];
+}
+
+/** What happened to the lesson server, for the terminal and the preview. */
+export type ServerEvent =
+  | { readonly type: 'starting'; readonly reason: StartReason }
+  | { readonly type: 'listening'; readonly port: number; readonly reason: StartReason }
+  | { readonly type: 'exit'; readonly code: number | null; readonly signal: string | null; readonly requested: boolean }
+  | { readonly type: 'stopped' }
+  | { readonly type: 'notice'; readonly key: string; readonly data: unknown }
+  | { readonly type: 'error'; readonly error: ProbeErrorEvent };
+/** Why a server (re)starts: the first start after a boot, a lesson switch, or a restart. */
+export type StartReason = 'boot' | 'open' | 'restart';
+
+export interface LessonSession {
+  state(): SessionState;
+  onState(listener: (state: SessionState) => void): Unsubscribe;
+  host(): HostClient | null;
+  runtime(): Runtime | null;
+  /** First call: choose the runtime, boot it, mount the files, start the server and wait for it to
+   * listen. Later calls (a lesson switch): mount the new files and restart — never a re-boot.
+   * Resolves once the state says how it went (running, crashed, failed, readonly). */
+  open(payload: LessonPayload, files: Files): Promise<void>;
+  /** Writes one file to the runtime (and to the session's copy, so a later mount keeps it). Never
+   * rejects: a runtime that cannot take the write puts the session in `failed` (retry re-mounts). */
+  write(path: string, text: string): Promise<void>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+  /** The URL of the running server's preview; rejects (`serverStopped`) when none runs. */
+  previewUrl(): Promise<string>;
+  /** After a failure, or to switch runtime: with a live runtime that fits the preference, the
+   * server is restarted (a dead host is replaced); otherwise the runtime is dropped and booted again. */
+  retry(preference?: RuntimePreference): Promise<void>;
+  /** How many times a runtime was booted. */
+  bootCount(): number;
+  /** Lesson server output (for the terminal), whatever host is current. */
+  onOutput(listener: (data: string, stream: OutputStream, instance: Instance) => void): Unsubscribe;
+  /** The main lesson server's lifecycle, notices and errors. */
+  onServer(listener: (event: ServerEvent) => void): Unsubscribe;
+  /** Every probe event of every instance (inspector, preview cookie hint). */
+  onProbe(listener: (event: ProbeEvent, instance: Instance) => void): Unsubscribe;
+  dispose(): Promise<void>;
+}
+
+export interface SessionTimeouts {
+  /** Asking the local runner for its token (auto: is this page served by `npm start`?). */
+  readonly probeMs: number;
+  /** One attempt at the local runtime (choose.ts's bound). */
+  readonly localMs: number;
+  /** One attempt at a WebContainer (choose.ts's outer bound). */
+  readonly webcontainerMs: number;
+  /** The host's hello. */
+  readonly helloMs: number;
+  /** From the start command to the probe's `listening`. */
+  readonly listenMs: number;
+}
+
+export const DEFAULT_SESSION_TIMEOUTS: SessionTimeouts = {
+  probeMs: 2_000,
+  localMs: 10_000,
+  webcontainerMs: 45_000,
+  helloMs: 15_000,
+  listenMs: 15_000,
+};
+
+export interface LessonSessionDeps {
+  readonly preference: () => RuntimePreference;
+  /** lab/inside's scripts, file name → text (see lab-files.ts). */
+  readonly labFiles: () => Promise<Record<string, string>>;
+  /** Where the dependency snapshot is served. */
+  readonly snapshotUrl: string;
+  /** The WebContainer class, loaded when first needed (default: `import('@webcontainer/api')`). */
+  readonly WebContainer?: () => Promise<WebContainerClass>;
+  readonly fetch?: typeof fetch;
+  readonly EventSource?: EventSourceFactory;
+  /** Default: `globalThis.crossOriginIsolated === true`. */
+  readonly isolated?: () => boolean;
+  readonly timeouts?: Partial<SessionTimeouts>;
+  // Seams (tests, other hosts); the defaults are the runtime layer's own functions.
+  /** Resolves the local runner's token, or rejects (a RuntimeError) when none answers. */
+  readonly probeRunner?: (signal: AbortSignal) => Promise<string>;
+  readonly createLocal?: (options: LocalRuntimeOptions) => Promise<Runtime>;
+  readonly createWebContainer?: (options: WebContainerBootOptions) => Promise<Runtime>;
+  readonly startHost?: (runtime: Runtime, options: HostClientOptions) => Promise<HostClient>;
+}
