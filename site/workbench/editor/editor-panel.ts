@@ -5,6 +5,7 @@
 // DOM code with no framework. Every label comes from `t()`; the Monaco text area is the textbox
 // named t('editor.codeLabel', { file }).
 import './editor.css';
+import { createListeners } from '../../runtime/listeners.ts';
 import { createSolutionView, type SolutionView } from './diff.ts';
 import { renderFileTree } from './file-tree.ts';
 import { languageOf } from './language.ts';
@@ -43,9 +44,10 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
   let disposed = false;
   let focusWhenReady = false;
 
-  const changeListeners = new Set<(path: string, text: string, inserted: string) => void>();
-  const saveListeners = new Set<() => void>();
-  const runListeners = new Set<() => void>();
+  // A listener that throws (storage, restart) must not stop the others: the edit is still saved.
+  const changeListeners = createListeners<[path: string, text: string, inserted: string]>();
+  const saveListeners = createListeners<[]>();
+  const runListeners = createListeners<[]>();
 
   let monaco: MonacoApi | null = null;
   let loading: Promise<void> | null = null;
@@ -209,7 +211,7 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
         const value = model.getValue();
         const inserted = event.changes.map((change) => change.text).join('');
         files[path] = value;
-        for (const listener of changeListeners) listener(path, value, inserted);
+        changeListeners.emit(path, value, inserted);
       });
       models.set(path, model);
     }
@@ -405,7 +407,7 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
       if (!shortcut) return;
       event.preventDefault();
       event.stopPropagation();
-      for (const listener of shortcut === 'save' ? saveListeners : runListeners) listener();
+      (shortcut === 'save' ? saveListeners : runListeners).emit();
     },
     { capture: true },
   );
@@ -413,11 +415,6 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
   renderTabs();
   renderTree();
   renderPlain();
-
-  const subscribe = <T>(set: Set<T>, cb: T) => {
-    set.add(cb);
-    return () => void set.delete(cb);
-  };
 
   return {
     setFiles(next, open, highlighted) {
@@ -453,9 +450,9 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
     files: () => ({ ...files }),
     openFile: activate,
     activeFile: () => active,
-    onChange: (cb) => subscribe(changeListeners, cb),
-    onSave: (cb) => subscribe(saveListeners, cb),
-    onRun: (cb) => subscribe(runListeners, cb),
+    onChange: (cb) => changeListeners.add(cb),
+    onSave: (cb) => saveListeners.add(cb),
+    onRun: (cb) => runListeners.add(cb),
     setMarkers(next) {
       markers = next.map((marker) => ({ ...marker }));
       applyMarkers();
