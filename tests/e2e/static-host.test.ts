@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { createStaticHandler } from '../../lab/server/static-files.ts';
 import { repoRoot } from '../../scripts/lib/course-server.ts';
-import { say, useBrowser } from './support.ts';
+import { bootOverlap, say, useBrowser } from './support.ts';
 
 let server: Server;
 let plainBase = '';
@@ -39,6 +39,7 @@ describe('a host without headers, service workers blocked', () => {
     const boot = page.getByRole('region', { name: say('en', 'run.boot.region') });
     await expect.poll(() => boot.innerText()).toContain(say('en', 'run.boot.readonlyTitle'));
     expect(await boot.innerText()).toContain(say('en', 'runtime.error.notIsolated'));
+    expect(await bootOverlap(page)).toBe(0);
     // The starter code is still shown, and the text is all there.
     expect(await page.locator('session-workbench').innerText()).toContain("require('express-session')");
     expect(await page.getByRole('heading', { level: 1 }).innerText()).not.toBe('');

@@ -77,3 +77,13 @@ export function useBrowser(options: BrowserContextOptions & { clipboard?: boolea
 }
 
 export { serverRunning } from '../../scripts/lib/page-figures.ts';
+
+/** How far the boot panel's content reaches into the code below it, in px (0: it does not). A
+ * message or a note in the boot panel must push the code down, never cover it. */
+export async function bootOverlap(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const boot = document.querySelector('session-workbench .run-boot')!.getBoundingClientRect();
+    const code = document.querySelector('session-workbench [data-slot="editor"]')!.getBoundingClientRect();
+    return Math.max(0, Math.round(boot.bottom - code.top));
+  });
+}

@@ -505,6 +505,50 @@ describe('lesson session: failures and retry', () => {
     expect(runtimes[1]!.mounts).toEqual([{ 'server.js': '// two' }]);
   });
 
+  it('the WebContainer wanted fails: the local runner runs, and the state says which failed and why; retry asks for it again', async () => {
+    let wcAttempts = 0;
+    const wc = new FakeRuntime('webcontainer');
+    const { session } = track(
+      setup({
+        preference: () => 'webcontainer',
+        isolated: () => true,
+        createWebContainer: async () => {
+          wcAttempts += 1;
+          if (wcAttempts === 1) throw new RuntimeError('runtime.error.bootTimeout', { step: 'boot', detail: { seconds: 45 } });
+          return wc;
+        },
+      }),
+    );
+    await session.open(payload('01-intro'), { 'server.js': '// fine' });
+    expect(session.state()).toMatchObject({
+      phase: 'running',
+      runtime: 'local',
+      preference: 'webcontainer',
+      fallback: { from: 'webcontainer', error: { key: 'runtime.error.bootTimeout', detail: { seconds: 45 } } },
+    });
+    // A lesson switch or a restart keeps the note: it is about this boot.
+    await session.restart();
+    expect(session.state().fallback?.from).toBe('webcontainer');
+
+    await session.retry();
+    expect(session.state()).toMatchObject({ phase: 'running', runtime: 'webcontainer' });
+    expect(session.state().fallback).toBeUndefined();
+  });
+
+  it('auto on a page no runner serves, with a WebContainer that boots: no fallback to report', async () => {
+    const wc = new FakeRuntime('webcontainer');
+    const { session } = track(
+      setup({
+        probeRunner: () => Promise.reject(new RuntimeError('runtime.error.runnerUnreachable')),
+        isolated: () => true,
+        createWebContainer: async () => wc,
+      }),
+    );
+    await session.open(payload('01-intro'), { 'server.js': '' });
+    expect(session.state()).toMatchObject({ phase: 'running', runtime: 'webcontainer' });
+    expect(session.state().fallback).toBeUndefined();
+  });
+
   it('retry with another runtime: the old one is disposed, the new one booted', async () => {
     const wc = new FakeRuntime('webcontainer');
     const { session, runtimes } = track(

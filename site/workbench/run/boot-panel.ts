@@ -43,10 +43,13 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
   }
   const message = el('div', { class: 'run-message' });
   const body = el('div', { class: 'run-boot-body' }, list, message);
-  const root = el('section', { class: 'run-boot', 'aria-label': t('run.boot.region'), 'aria-live': 'polite' }, status, body);
+  /** The runtime wanted first failed and another runs: said once, under the status line. */
+  const fallbackNote = el('div', { class: 'run-fallback', hidden: true });
+  const root = el('section', { class: 'run-boot', 'aria-label': t('run.boot.region'), 'aria-live': 'polite' }, status, fallbackNote, body);
   container.replaceChildren(root);
 
   let shownMessage = '';
+  let shownFallback = '';
 
   const button = (label: string, onClick: () => void, primary = false) => {
     const node = el('button', { type: 'button', class: primary ? 'run-primary' : null }, label);
@@ -124,6 +127,24 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
     message.hidden = parts.length === 0;
   };
 
+  const renderFallback = (state: SessionState) => {
+    const from = state.fallback?.from;
+    const shown = from !== undefined && state.runtime !== null && state.runtime !== from && !['failed', 'readonly'].includes(state.phase);
+    // Only when the learner asked for that runtime does a button ask for it again (auto chooses by itself).
+    const again = shown && state.preference === from;
+    const signature = shown ? JSON.stringify([state.fallback, again]) : '';
+    if (signature === shownFallback) return;
+    shownFallback = signature;
+    fallbackNote.hidden = !shown;
+    const parts: Node[] = [];
+    if (shown) {
+      parts.push(el('p', { class: 'run-help' }, t(`run.boot.fellBack.${from}`)));
+      if (state.fallback) parts.push(el('details', {}, el('summary', {}, t('run.boot.fallbackWhy')), el('p', {}, errorText(t, state.fallback.error))));
+    }
+    if (again) parts.push(button(t(`run.boot.retryWanted.${from}`), () => void session.retry()));
+    fallbackNote.replaceChildren(...parts);
+  };
+
   const render = (state: SessionState) => {
     status.textContent = statusLine(t, state);
     status.dataset.phase = state.phase;
@@ -143,6 +164,7 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
       if (row.label.textContent !== text) row.label.textContent = text;
     }
     renderMessage(state);
+    renderFallback(state);
     body.hidden = list.hidden && message.hidden;
     // The steps float over the code while the runtime starts (a second or two) rather than
     // pushing the workbench down and back up; a message (a failure, read-only) takes its place.

@@ -7,8 +7,12 @@ import { RuntimeError, isRuntimeError, type BootListener, type BootStep, type Ru
 import { createWebContainerFactory, type WebContainerBootOptions, type WebContainerClass, type WebContainerFactory } from '../../runtime/webcontainer.ts';
 import type { LessonSessionDeps, SessionTimeouts } from './session-types.ts';
 
+export type { Failure };
+
 export type BootOutcome =
-  | { readonly kind: 'live'; readonly runtime: Runtime }
+  /** `passedOver`: the runtime the learner wanted (or the local runner serving the page) failed
+   * first, and this one runs instead. */
+  | { readonly kind: 'live'; readonly runtime: Runtime; readonly passedOver?: Failure }
   /** Nothing can run here, or the learner chose so: the reasons are message keys. */
   | { readonly kind: 'readonly'; readonly reasons: readonly ReasonKey[] }
   /** A runtime the learner can act on failed (`runtime`: which one, when known). */
@@ -103,8 +107,8 @@ export async function bootRuntime(o: BootRuntimeOptions): Promise<BootOutcome> {
     if (choice.mode === 'live') await choice.runtime.dispose().catch(() => {});
     return { kind: 'aborted' };
   }
-  if (choice.mode === 'live') return { kind: 'live', runtime: choice.runtime };
   const failure = blockingFailure(o.preference, choice.failures);
+  if (choice.mode === 'live') return { kind: 'live', runtime: choice.runtime, ...(failure ? { passedOver: failure } : {}) };
   if (!failure) return { kind: 'readonly', reasons: choice.reasons };
   const step = isRuntimeError(failure.error) ? (failure.error.step ?? null) : null;
   return { kind: 'failed', error: failure.error, step, runtime: failure.kind, reasons: choice.reasons };

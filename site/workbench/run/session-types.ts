@@ -49,6 +49,8 @@ export interface SessionState {
   readonly preference: RuntimePreference;
   /** Why no runtime runs (phase readonly, or failed after every runtime was tried): message keys. */
   readonly reasons?: readonly ReasonKey[];
+  /** The runtime wanted first failed and another one runs (`runtime`): which, and why. Until the next boot. */
+  readonly fallback?: { readonly from: RuntimeKind; readonly error: SessionError };
 }
 
 /** What happened to the lesson server, for the terminal and the preview. */

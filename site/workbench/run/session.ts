@@ -172,7 +172,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
   /** Chooses and boots a runtime, then its host. True when both are up. */
   const bootAndConnect = async (signal: AbortSignal): Promise<boolean> => {
     const wanted = preference();
-    setState({ phase: 'booting', runtime: null, steps: initialSteps(), preference: wanted, ...cleared });
+    setState({ phase: 'booting', runtime: null, steps: initialSteps(), preference: wanted, fallback: undefined, ...cleared });
     const outcome = await bootRuntime({
       deps,
       timeouts,
@@ -206,7 +206,10 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
       case 'live':
         boots += 1;
         runtime = outcome.runtime;
-        setState({ runtime: runtime.kind });
+        setState({
+          runtime: runtime.kind,
+          ...(outcome.passedOver ? { fallback: { from: outcome.passedOver.kind, error: sessionError(outcome.passedOver.error) } } : {}),
+        });
         return connectHost(signal, true);
     }
   };
@@ -444,7 +447,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
       }
       await teardown();
       if (!current) {
-        setState({ phase: 'idle', runtime: null, steps: initialSteps(), ...cleared });
+        setState({ phase: 'idle', runtime: null, steps: initialSteps(), fallback: undefined, ...cleared });
         return;
       }
       return startChain();
@@ -454,7 +457,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
       if (disposed) return;
       disposed = true;
       await teardown();
-      setState({ phase: 'idle', runtime: null, steps: initialSteps(), ...cleared });
+      setState({ phase: 'idle', runtime: null, steps: initialSteps(), fallback: undefined, ...cleared });
       listeners.state.clear();
       listeners.output.clear();
       listeners.server.clear();
