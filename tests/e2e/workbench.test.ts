@@ -3,7 +3,7 @@
 // the learner's line, Monaco only on intent, and one runtime across lesson navigation.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { base, useBrowser } from './support.ts';
+import { base, bootOverlap, useBrowser } from './support.ts';
 
 const STEP = '/how-sessions-work/one-counter/';
 const running = /running on port \d+/;
@@ -123,6 +123,8 @@ describe('edit and run', () => {
     await page.keyboard.insertText('\nconst broken = ;\n');
     await page.keyboard.press('Control+S');
     await expect.poll(() => page.getByText(/Seu servidor parou com um erro em server\.js, linha 21/).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    // The crash message pushes the code down, never covers it.
+    expect(await bootOverlap(page)).toBe(0);
     // The marker: listed under the code, and a squiggle at the line once the learner goes there.
     const problem = page.getByRole('list', { name: 'Erros no seu código' }).getByRole('button', { name: /server\.js, linha 21/ });
     await problem.click();
