@@ -11,9 +11,15 @@ import { crashText, el, errorText, statusLine, withElement, type Translate } fro
 /** Where WebContainers' requirements are explained (browser support, cross-origin isolation). */
 export const WEBCONTAINER_REQUIREMENTS_URL = 'https://webcontainers.io/guides/browser-support';
 
+/** A step that takes longer than this shows how long it has been going (a WebContainer's boot,
+ * a slow network: up to 45 s), so a learner sees it is alive. */
+const SHOW_ELAPSED_AFTER_MS = 3_000;
+
 export interface BootPanelDeps {
   readonly t: Translate;
   readonly session: LessonSession;
+  /** Default: Date.now. */
+  readonly now?: () => number;
   /** The learner picked a runtime here (saved to the settings first). Default: `session.retry(preference)`. */
   readonly onChooseRuntime?: (preference: RuntimePreference) => void;
 }
@@ -31,14 +37,17 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
   };
 
   const status = el('p', { class: 'run-status' });
-  const rows = new Map<BootStep, { row: HTMLLIElement; bar: HTMLProgressElement; label: HTMLSpanElement }>();
+  const now = deps.now ?? Date.now;
+  const rows = new Map<BootStep, { row: HTMLLIElement; bar: HTMLProgressElement; label: HTMLSpanElement; elapsed: HTMLSpanElement }>();
   const list = el('ol', { class: 'run-steps' });
   for (const step of BOOT_STEPS) {
     const name = t(`runtime.step.${step}`);
     const bar = el('progress', { max: 100, value: 0, 'aria-label': name });
     const label = el('span', { class: 'run-step-state' });
-    const row = el('li', { class: 'run-step', 'data-step': step }, el('span', { class: 'run-step-name' }, name), bar, label);
-    rows.set(step, { row, bar, label });
+    // Hidden from screen readers: the panel is a live region, and a count every second would be noise.
+    const elapsed = el('span', { class: 'run-step-elapsed', 'aria-hidden': 'true' });
+    const row = el('li', { class: 'run-step', 'data-step': step }, el('span', { class: 'run-step-name' }, name), bar, el('span', {}, label, elapsed));
+    rows.set(step, { row, bar, label, elapsed });
     list.append(row);
   }
   const message = el('div', { class: 'run-message' });
@@ -49,6 +58,18 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
   container.replaceChildren(root);
 
   let shownMessage = '';
+  /** When each step in progress started, for the elapsed time. */
+  const activeSince = new Map<BootStep, number>();
+  let ticker: ReturnType<typeof setInterval> | null = null;
+  const showElapsed = () => {
+    const at = now();
+    for (const [step, { elapsed }] of rows) {
+      const since = activeSince.get(step);
+      const ms = since === undefined ? 0 : at - since;
+      const text = ms >= SHOW_ELAPSED_AFTER_MS ? t('run.boot.elapsed', { seconds: Math.floor(ms / 1000) }) : '';
+      if (elapsed.textContent !== text) elapsed.textContent = text;
+    }
+  };
   let shownFallback = '';
 
   const button = (label: string, onClick: () => void, primary = false) => {
@@ -162,6 +183,15 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
       row.row.dataset.status = entry.status;
       const text = t(`run.boot.stepStatus.${entry.status}`);
       if (row.label.textContent !== text) row.label.textContent = text;
+      if (entry.status !== 'active' || list.hidden) activeSince.delete(entry.step);
+      else if (!activeSince.has(entry.step)) activeSince.set(entry.step, now());
+    }
+    showElapsed();
+    // A clock only while a step is in progress on screen.
+    if (activeSince.size > 0 && ticker === null) ticker = setInterval(showElapsed, 1000);
+    else if (activeSince.size === 0 && ticker !== null) {
+      clearInterval(ticker);
+      ticker = null;
     }
     renderMessage(state);
     renderFallback(state);
@@ -176,6 +206,7 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
   return {
     dispose() {
       unsubscribe();
+      if (ticker !== null) clearInterval(ticker);
       root.remove();
     },
   };
