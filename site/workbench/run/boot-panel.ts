@@ -58,6 +58,7 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
   container.replaceChildren(root);
 
   let shownMessage = '';
+  let shownFallback = '';
   /** When each step in progress started, for the elapsed time. */
   const activeSince = new Map<BootStep, number>();
   let ticker: ReturnType<typeof setInterval> | null = null;
@@ -70,7 +71,6 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
       if (elapsed.textContent !== text) elapsed.textContent = text;
     }
   };
-  let shownFallback = '';
 
   const button = (label: string, onClick: () => void, primary = false) => {
     const node = el('button', { type: 'button', class: primary ? 'run-primary' : null }, label);
