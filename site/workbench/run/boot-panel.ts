@@ -18,8 +18,6 @@ const SHOW_ELAPSED_AFTER_MS = 3_000;
 export interface BootPanelDeps {
   readonly t: Translate;
   readonly session: LessonSession;
-  /** Default: Date.now. */
-  readonly now?: () => number;
   /** The learner picked a runtime here (saved to the settings first). Default: `session.retry(preference)`. */
   readonly onChooseRuntime?: (preference: RuntimePreference) => void;
 }
@@ -37,7 +35,6 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
   };
 
   const status = el('p', { class: 'run-status' });
-  const now = deps.now ?? Date.now;
   const rows = new Map<BootStep, { row: HTMLLIElement; bar: HTMLProgressElement; label: HTMLSpanElement; elapsed: HTMLSpanElement }>();
   const list = el('ol', { class: 'run-steps' });
   for (const step of BOOT_STEPS) {
@@ -63,7 +60,7 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
   const activeSince = new Map<BootStep, number>();
   let ticker: ReturnType<typeof setInterval> | null = null;
   const showElapsed = () => {
-    const at = now();
+    const at = Date.now();
     for (const [step, { elapsed }] of rows) {
       const since = activeSince.get(step);
       const ms = since === undefined ? 0 : at - since;
@@ -149,21 +146,20 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
   };
 
   const renderFallback = (state: SessionState) => {
-    const from = state.fallback?.from;
-    const shown = from !== undefined && state.runtime !== null && state.runtime !== from && !['failed', 'readonly'].includes(state.phase);
+    // The session keeps `fallback` only while the other runtime is up; a failure says more itself.
+    const fallback = state.phase === 'failed' ? undefined : state.fallback;
     // Only when the learner asked for that runtime does a button ask for it again (auto chooses by itself).
-    const again = shown && state.preference === from;
-    const signature = shown ? JSON.stringify([state.fallback, again]) : '';
+    const again = fallback !== undefined && state.preference === fallback.from;
+    const signature = fallback ? JSON.stringify([fallback, again]) : '';
     if (signature === shownFallback) return;
     shownFallback = signature;
-    fallbackNote.hidden = !shown;
-    const parts: Node[] = [];
-    if (shown) {
-      parts.push(el('p', { class: 'run-help' }, t(`run.boot.fellBack.${from}`)));
-      if (state.fallback) parts.push(el('details', {}, el('summary', {}, t('run.boot.fallbackWhy')), el('p', {}, errorText(t, state.fallback.error))));
-    }
-    if (again) parts.push(button(t(`run.boot.retryWanted.${from}`), () => void session.retry()));
-    fallbackNote.replaceChildren(...parts);
+    fallbackNote.hidden = !fallback;
+    if (!fallback) return fallbackNote.replaceChildren();
+    fallbackNote.replaceChildren(
+      el('p', { class: 'run-help' }, t(`run.boot.fellBack.${fallback.from}`)),
+      el('details', {}, el('summary', {}, t('run.boot.fallbackWhy')), el('p', {}, errorText(t, fallback.error))),
+      ...(again ? [button(t(`run.boot.retryWanted.${fallback.from}`), () => void session.retry())] : []),
+    );
   };
 
   const render = (state: SessionState) => {
@@ -184,7 +180,7 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
       const text = t(`run.boot.stepStatus.${entry.status}`);
       if (row.label.textContent !== text) row.label.textContent = text;
       if (entry.status !== 'active' || list.hidden) activeSince.delete(entry.step);
-      else if (!activeSince.has(entry.step)) activeSince.set(entry.step, now());
+      else if (!activeSince.has(entry.step)) activeSince.set(entry.step, Date.now());
     }
     showElapsed();
     // A clock only while a step is in progress on screen.

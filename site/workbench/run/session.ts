@@ -67,6 +67,8 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
     listeners.state.emit(state);
   };
   const cleared = { error: undefined, lastError: undefined, port: undefined, reasons: undefined } as const;
+  /** No runtime (yet, or any more): nothing of an earlier boot shows. */
+  const unbooted = () => ({ runtime: null, steps: initialSteps(), fallback: undefined });
 
   let runtime: Runtime | null = null;
   let host: HostClient | null = null;
@@ -172,7 +174,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
   /** Chooses and boots a runtime, then its host. True when both are up. */
   const bootAndConnect = async (signal: AbortSignal): Promise<boolean> => {
     const wanted = preference();
-    setState({ phase: 'booting', runtime: null, steps: initialSteps(), preference: wanted, fallback: undefined, ...cleared });
+    setState({ phase: 'booting', preference: wanted, ...unbooted(), ...cleared });
     const outcome = await bootRuntime({
       deps,
       timeouts,
@@ -192,7 +194,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
       case 'aborted':
         return false;
       case 'readonly':
-        setState({ phase: 'readonly', runtime: null, steps: initialSteps(), reasons: outcome.reasons });
+        setState({ phase: 'readonly', ...unbooted(), reasons: outcome.reasons });
         return false;
       case 'failed':
         failStep(outcome.step);
@@ -447,7 +449,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
       }
       await teardown();
       if (!current) {
-        setState({ phase: 'idle', runtime: null, steps: initialSteps(), fallback: undefined, ...cleared });
+        setState({ phase: 'idle', ...unbooted(), ...cleared });
         return;
       }
       return startChain();
@@ -457,7 +459,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
       if (disposed) return;
       disposed = true;
       await teardown();
-      setState({ phase: 'idle', runtime: null, steps: initialSteps(), fallback: undefined, ...cleared });
+      setState({ phase: 'idle', ...unbooted(), ...cleared });
       listeners.state.clear();
       listeners.output.clear();
       listeners.server.clear();
