@@ -5,7 +5,6 @@ import { existsSync, statSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { startCourse, repoRoot } from './lib/course-server.ts';
-import { NodeEventSource } from './lib/node-event-source.ts';
 import { createLocalRuntime } from '../site/runtime/local.ts';
 import { startHost } from '../site/runtime/host-client.ts';
 import { loadCourse, localizeFiles } from '../lab/lessons/load.ts';
@@ -50,7 +49,7 @@ try {
   const restart: number[] = [];
   const request: number[] = [];
   for (let run = 0; run < RUNS; run++) {
-    const runtime = await createLocalRuntime({ base: server.url, EventSource: NodeEventSource, files, lifecycle: new EventTarget() });
+    const runtime = await createLocalRuntime({ base: server.url, files, lifecycle: new EventTarget() });
     const host = await startHost(runtime);
     let t = performance.now();
     await host.startAndWait({ entry: lesson.meta.entry });

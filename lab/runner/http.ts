@@ -1,6 +1,6 @@
 // Small HTTP helpers for the runner's routes: JSON answers, error answers, bounded bodies.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RunnerError, badRequest } from './errors.ts';
+import { RunnerError, badRequest, overLimit } from './errors.ts';
 
 const COMMON_HEADERS = {
   'cache-control': 'no-store',
@@ -41,7 +41,8 @@ export function sendError(res: ServerResponse, error: unknown): void {
   // A refused body is never read: close the connection rather than leave it half-consumed.
   if (e.status === 413) extra.connection = 'close';
   if (e.status === 405 && e.allow) extra.allow = e.allow;
-  sendJson(res, e.status, { error: { key: e.key, message: e.message } }, extra);
+  const body = { key: e.key, message: e.message, ...(e.limit === undefined ? {} : { limit: e.limit }) };
+  sendJson(res, e.status, { error: body }, extra);
 }
 
 /** Reads the whole body, refusing (413) beyond `max` bytes without buffering more than that. */
@@ -91,7 +92,7 @@ export async function readJson(req: IncomingMessage, max: number): Promise<unkno
 }
 
 function tooLarge(max: number): RunnerError {
-  return new RunnerError(413, 'bodyTooLarge', `the request body is larger than ${max} bytes`);
+  return overLimit(413, 'bodyTooLarge', `the request body is larger than ${max} bytes`, max);
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

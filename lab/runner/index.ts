@@ -1,8 +1,9 @@
 // The local runner: the runtime contract (workspaces, files, node processes, output, previews)
-// over HTTP + SSE under /__runner/, mounted by the course server (lab/server). It runs the
+// over HTTP + WebSocket under /__runner/, mounted by the course server (lab/server). It runs the
 // learner's code as the learner, so it is guarded: see guard.ts, paths.ts, processes.ts and
 // lab/README.md. All state lives in the object createRunner returns.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,9 @@ export interface Runner {
   readonly token: string;
   /** Takes the request when its path is under /__runner/ (and answers it); false otherwise. */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Takes an upgrade request (the server's `upgrade` event) when its path is under /__runner/:
+   * a process's output stream as a WebSocket, or a refusal. False otherwise (the caller drops it). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Kills every child, closes preview proxies, removes workspaces. Idempotent. */
   close(): Promise<void>;
 }
@@ -46,6 +50,16 @@ export function createRunner(options: RunnerOptions): Runner {
     if (typeof value !== 'string' || !isAbsolute(value)) throw new TypeError(`createRunner: ${name} must be an absolute path`);
   }
   const limits = resolveLimits(options.limits);
+  /** The request's URL when its path is the runner's, else null. */
+  const runnerUrl = (req: IncomingMessage): URL | null => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://runner.invalid');
+    } catch {
+      return null;
+    }
+    return url.pathname === PREFIX || url.pathname.startsWith(`${PREFIX}/`) ? url : null;
+  };
   const guard = createGuard(port);
   const registry = createRegistry({ tmpRoot: options.tmpRoot ?? tmpdir(), depsDir, limits });
   const route = createRouter({ port, labDir, lifeline: LIFELINE, limits, guard, registry });
@@ -59,21 +73,23 @@ export function createRunner(options: RunnerOptions): Runner {
   return {
     token: guard.token,
     handle(req, res) {
-      let url: URL;
-      try {
-        url = new URL(req.url ?? '/', 'http://runner.invalid');
-      } catch {
-        return false;
-      }
-      if (url.pathname !== PREFIX && !url.pathname.startsWith(`${PREFIX}/`)) return false;
+      const url = runnerUrl(req);
+      if (!url) return false;
       if (closing) {
         sendError(res, new RunnerError(503, 'runnerClosed', 'the runner is shutting down'));
         return true;
       }
-      route(req, res, url).catch((error: unknown) => {
+      route.request(req, res, url).catch((error: unknown) => {
         if (res.headersSent) res.destroy();
         else sendError(res, error);
       });
+      return true;
+    },
+    handleUpgrade(req, socket, head) {
+      const url = runnerUrl(req);
+      if (!url) return false;
+      if (closing) socket.destroy();
+      else route.upgrade(req, socket, head, url);
       return true;
     },
     close() {

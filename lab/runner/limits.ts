@@ -20,6 +20,10 @@ export interface Limits {
   maxTreeEntries: number;
   /** A workspace with no open output stream and no request for this long is disposed. */
   idleMs: number;
+  /** A workspace whose page closed its last output stream (the tab went away, with or without a
+   * beacon) is disposed after this grace: long enough for an EventSource to reconnect (the stream
+   * asks for a 1 s retry), short enough that a closed tab gives its room back at once. */
+  goneGraceMs: number;
   /** Time between SIGTERM and SIGKILL when a process is stopped. */
   killGraceMs: number;
   /** Interval of the SSE keep-alive comment (also how a dead connection is noticed). */
@@ -36,6 +40,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxInputBacklogBytes: 1024 * 1024,
   maxTreeEntries: 2000,
   idleMs: 30_000,
+  goneGraceMs: 5_000,
   killGraceMs: 1000,
   heartbeatMs: 15_000,
 });

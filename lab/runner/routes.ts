@@ -1,14 +1,17 @@
 // The runner's HTTP API under /__runner/ (see lab/README.md). Every request passes the guard
-// first (Host, Origin, Sec-Fetch-Site, then the token), so a refused request touches nothing.
+// first (Host, Origin, Sec-Fetch-Site, then the token), so a refused request touches nothing —
+// the output streams' WebSocket upgrades included.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RunnerError, badRequest, notFound, refuse } from './errors.ts';
+import type { Duplex } from 'node:stream';
+import { RunnerError, badRequest, notFound, overLimit, refuse } from './errors.ts';
 import type { Guard } from './guard.ts';
 import { isObject, readBody, readJson, sendJson, sendText } from './http.ts';
 import type { Limits } from './limits.ts';
 import { planSpawn, startProcess, type ManagedProcess } from './processes.ts';
 import { startPreviewProxy } from './preview-proxy.ts';
 import type { Registry, WorkspaceEntry } from './registry.ts';
-import { streamOutput } from './sse.ts';
+import { resumeOffset, streamOutput } from './output-stream.ts';
+import { acceptWebSocket, refuseUpgrade, wantsWebSocket } from './websocket.ts';
 import { parseMount } from './workspace.ts';
 
 export const PREFIX = '/__runner';
@@ -34,7 +37,16 @@ const PID = /^[1-9][0-9]{0,9}$/;
 /** The beacon's body is only a token: never read more than this before the token is checked. */
 const MAX_BEACON_BYTES = 1024;
 
-export function createRouter(ctx: RouteContext): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
+export interface Router {
+  /** An ordinary request under /__runner/. */
+  request(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
+  /** An upgrade request under /__runner/: a process's output stream (WebSocket), or a refusal. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void;
+}
+
+const OUTPUT = /^\/__runner\/workspaces\/([A-Za-z0-9_-]{1,64})\/processes\/([1-9][0-9]{0,9})\/output$/;
+
+export function createRouter(ctx: RouteContext): Router {
   const { guard, registry, limits } = ctx;
 
   const workspace = (params: Params): WorkspaceEntry => registry.get(params.id!);
@@ -52,6 +64,9 @@ export function createRouter(ctx: RouteContext): (req: IncomingMessage, res: Ser
 
   // [path pattern, { METHOD: handler }]; ':id' and ':pid' are path parameters.
   const routes: [string[], Record<string, Handler>][] = [
+    [['status'], {
+      GET: async (_req, res) => sendJson(res, 200, registry.status()),
+    }],
     [['workspaces'], {
       POST: async (_req, res) => {
         const entry = await registry.create();
@@ -59,6 +74,15 @@ export function createRouter(ctx: RouteContext): (req: IncomingMessage, res: Ser
       },
     }],
     [['workspaces', ':id'], { DELETE: dispose }],
+    [['workspaces', ':id', 'visibility'], {
+      POST: async (req, res, params) => {
+        const entry = workspace(params);
+        const body = await readJson(req, limits.maxBodyBytes);
+        if (!isObject(body) || typeof body.visible !== 'boolean') throw badRequest('badJson', 'the body must be { visible: boolean }');
+        registry.setVisible(entry, body.visible);
+        sendJson(res, 200, {});
+      },
+    }],
     [['workspaces', ':id', 'dispose'], { POST: dispose }],
     [['workspaces', ':id', 'mount'], {
       POST: async (req, res, params) => {
@@ -83,7 +107,7 @@ export function createRouter(ctx: RouteContext): (req: IncomingMessage, res: Ser
           body = await readBody(req, Math.min(limits.maxFileBytes, limits.maxBodyBytes));
         } catch (e) {
           if (e instanceof RunnerError && e.status === 413) {
-            throw new RunnerError(413, 'fileTooLarge', `the file is larger than ${limits.maxFileBytes} bytes`);
+            throw overLimit(413, 'fileTooLarge', `the file is larger than ${limits.maxFileBytes} bytes`, limits.maxFileBytes);
           }
           throw e;
         }
@@ -104,7 +128,7 @@ export function createRouter(ctx: RouteContext): (req: IncomingMessage, res: Ser
         if (entry.disposed) throw notFound('workspaceNotFound', 'the workspace was disposed');
         const alive = [...entry.processes.values()].filter((p) => p.alive).length;
         if (alive >= limits.maxProcessesPerWorkspace) {
-          throw new RunnerError(429, 'tooManyProcesses', `at most ${limits.maxProcessesPerWorkspace} processes per workspace`);
+          throw overLimit(429, 'tooManyProcesses', `at most ${limits.maxProcessesPerWorkspace} processes per workspace`, limits.maxProcessesPerWorkspace);
         }
         const proc = startProcess(plan, {
           cwd: entry.files.dir,
@@ -124,11 +148,9 @@ export function createRouter(ctx: RouteContext): (req: IncomingMessage, res: Ser
       },
     }],
     [['workspaces', ':id', 'processes', ':pid', 'output'], {
-      GET: async (req, res, params) => {
-        const entry = workspace(params);
-        const proc = processOf(entry, params);
-        registry.streamOpened(entry);
-        streamOutput(req, res, proc.log, { heartbeatMs: limits.heartbeatMs, onClose: () => registry.streamClosed(entry) });
+      GET: async () => {
+        // Only as a WebSocket (see upgrade below).
+        throw new RunnerError(426, 'upgradeRequired', 'the output stream is a WebSocket');
       },
     }],
     [['workspaces', ':id', 'processes', ':pid', 'input'], {
@@ -185,11 +207,11 @@ export function createRouter(ctx: RouteContext): (req: IncomingMessage, res: Ser
     return null;
   };
 
-  return async (req, res, url) => {
+  const request = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     guard.checkSource(req);
     const method = req.method ?? 'GET';
     if (url.pathname === `${PREFIX}/token`) {
-      if (method !== 'GET') throw new RunnerError(405, 'methodNotAllowed', 'use GET', 'GET');
+      if (method !== 'GET') throw new RunnerError(405, 'methodNotAllowed', 'use GET', { allow: 'GET' });
       guard.checkTokenFetch(req);
       sendJson(res, 200, { token: guard.token });
       return;
@@ -197,9 +219,7 @@ export function createRouter(ctx: RouteContext): (req: IncomingMessage, res: Ser
     const segments = url.pathname.slice(PREFIX.length + 1).split('/');
     const found = match(segments);
     const last = segments.at(-1);
-    if (found && method === 'GET' && last === 'output') {
-      guard.checkToken(req, url.searchParams.get('token'));
-    } else if (found && method === 'POST' && last === 'dispose' && req.headers['x-runner-token'] === undefined) {
+    if (found && method === 'POST' && last === 'dispose' && req.headers['x-runner-token'] === undefined) {
       // navigator.sendBeacon cannot set headers: its body carries the token instead.
       const body = await readBody(req, MAX_BEACON_BYTES).catch(() => Buffer.alloc(0));
       guard.checkToken(req, beaconToken(body));
@@ -210,10 +230,36 @@ export function createRouter(ctx: RouteContext): (req: IncomingMessage, res: Ser
     const handler = found.methods[method];
     if (!handler) {
       const allow = Object.keys(found.methods).join(', ');
-      throw new RunnerError(405, 'methodNotAllowed', `use ${allow}`, allow);
+      throw new RunnerError(405, 'methodNotAllowed', `use ${allow}`, { allow });
     }
     await handler(req, res, { url, ...found.params });
   };
+
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) => {
+    socket.on('error', () => undefined);
+    try {
+      guard.checkSource(req);
+      guard.checkToken(req, url.searchParams.get('token'));
+      const match = OUTPUT.exec(url.pathname);
+      if (!match || !wantsWebSocket(req)) throw notFound('notFound', `no runner stream at ${url.pathname}`);
+      const entry = registry.get(match[1]!);
+      const proc = processOf(entry, { url, pid: match[2]! });
+      const connection = acceptWebSocket(req, socket, head);
+      if (!connection) return;
+      registry.streamOpened(entry);
+      streamOutput(connection, proc.log, {
+        from: resumeOffset(url.searchParams.get('from')),
+        heartbeatMs: limits.heartbeatMs,
+        onClose: (byPage) => registry.streamClosed(entry, byPage),
+        exitNote: () => (entry.suspended ? { reason: 'suspended', limit: limits.maxWorkspaces } : {}),
+      });
+    } catch (error) {
+      const e = error instanceof RunnerError ? error : new RunnerError(500, 'internalError', String(error));
+      refuseUpgrade(socket, e.status, { error: { key: e.key, message: e.message, ...(e.limit === undefined ? {} : { limit: e.limit }) } });
+    }
+  };
+
+  return { request, upgrade };
 }
 
 /** The token in a beacon body: `{"token":"…"}`, `token=…`, or the bare token. */

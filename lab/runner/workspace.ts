@@ -4,7 +4,7 @@
 import { lstat, mkdir, mkdtemp, open, readdir, readFile, readlink, realpath, rm, stat, symlink } from 'node:fs/promises';
 import { constants, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunnerError, badRequest } from './errors.ts';
+import { RunnerError, badRequest, overLimit } from './errors.ts';
 import { isObject } from './http.ts';
 import type { Limits } from './limits.ts';
 import { DEPS_LINK, checkRealDir, parseRelPath, resolveForRead, resolveForWrite } from './paths.ts';
@@ -33,7 +33,7 @@ export function parseMount(body: unknown, limits: Limits): MountFiles {
   if (!isObject(body) || !isObject(body.files)) throw badRequest('badMount', 'the body must be { files: { path: content } }');
   const entries = Object.entries(body.files);
   if (entries.length > limits.maxFilesPerMount) {
-    throw new RunnerError(413, 'tooManyFiles', `a mount holds at most ${limits.maxFilesPerMount} files`);
+    throw overLimit(413, 'tooManyFiles', `a mount holds at most ${limits.maxFilesPerMount} files`, limits.maxFilesPerMount);
   }
   const files: MountFiles = [];
   const names = new Set<string>();
@@ -41,7 +41,7 @@ export function parseMount(body: unknown, limits: Limits): MountFiles {
     const segments = parseRelPath(path);
     if (typeof content !== 'string') throw badRequest('badMount', `the content of ${path} must be a string`);
     if (Buffer.byteLength(content, 'utf8') > limits.maxFileBytes) {
-      throw new RunnerError(413, 'fileTooLarge', `${path} is larger than ${limits.maxFileBytes} bytes`);
+      throw overLimit(413, 'fileTooLarge', `${path} is larger than ${limits.maxFileBytes} bytes`, limits.maxFileBytes);
     }
     files.push({ segments, content });
     names.add(segments.join('/'));
@@ -123,7 +123,7 @@ export async function createWorkspaceFiles(parent: string, depsDir: string, limi
     async write(path, content) {
       const segments = parseRelPath(path);
       if (Buffer.byteLength(content) > limits.maxFileBytes) {
-        throw new RunnerError(413, 'fileTooLarge', `${path} is larger than ${limits.maxFileBytes} bytes`);
+        throw overLimit(413, 'fileTooLarge', `${path} is larger than ${limits.maxFileBytes} bytes`, limits.maxFileBytes);
       }
       return serial(() => writeOne(segments, content));
     },
@@ -137,7 +137,7 @@ export async function createWorkspaceFiles(parent: string, depsDir: string, limi
       const real = await resolveForRead(dir, segments);
       const st = await stat(real);
       if (!st.isFile()) throw badRequest('notAFile', `${path} is not a file`);
-      if (st.size > limits.maxFileBytes) throw new RunnerError(413, 'fileTooLarge', `${path} is larger than ${limits.maxFileBytes} bytes`);
+      if (st.size > limits.maxFileBytes) throw overLimit(413, 'fileTooLarge', `${path} is larger than ${limits.maxFileBytes} bytes`, limits.maxFileBytes);
       return readFile(real);
     },
     async tree() {

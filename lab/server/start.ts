@@ -35,6 +35,10 @@ server.listen(port, '127.0.0.1', () => {
     if (runner.handle(req, res)) return;
     serveStatic(req, res);
   });
+  // The runner's output streams are WebSockets; nothing else here upgrades.
+  server.on('upgrade', (req, socket, head) => {
+    if (!runner.handleUpgrade(req, socket, head)) socket.destroy();
+  });
   console.log(`Session Lab is running at http://127.0.0.1:${actual}/`);
 
   let closing = false;

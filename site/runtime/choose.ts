@@ -4,13 +4,22 @@
 //         else read-only, with the reasons.
 // Every attempt has its own timeout here too, so a verdict always comes.
 import { deadline, linkedController } from './deadline.ts';
-import { RuntimeError, errorKey, type Runtime, type RuntimeErrorKey, type RuntimeKind } from './types.ts';
+import { RuntimeError, errorKey, isRuntimeError, type Runtime, type RuntimeErrorKey, type RuntimeKind } from './types.ts';
 
 export const RUNTIME_PREFERENCES = ['auto', 'local', 'webcontainer', 'readonly'] as const;
 export type RuntimePreference = (typeof RUNTIME_PREFERENCES)[number];
 
 /** Why a mode was not used (message keys). */
 export type ReasonKey = RuntimeErrorKey | 'runtime.reason.readonlyChosen';
+/** A reason with the values its message names (a timeout's seconds, a limit's number). */
+export interface Reason {
+  readonly key: ReasonKey;
+  readonly detail?: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+/** Failures that end the choice instead of trying the next runtime: the runner made room for
+ * another tab (this page resumes later, it does not need another runtime). */
+const DECISIVE: ReadonlySet<RuntimeErrorKey> = new Set(['runtime.error.suspended']);
 
 export interface Failure {
   readonly kind: RuntimeKind;
@@ -20,7 +29,7 @@ export interface Failure {
 
 export type RuntimeChoice =
   | { readonly mode: 'live'; readonly runtime: Runtime; readonly failures: readonly Failure[] }
-  | { readonly mode: 'readonly'; readonly reasons: readonly ReasonKey[]; readonly failures: readonly Failure[] };
+  | { readonly mode: 'readonly'; readonly reasons: readonly Reason[]; readonly failures: readonly Failure[] };
 
 export interface ChooseOptions {
   readonly preference: RuntimePreference;
@@ -42,11 +51,13 @@ export const DEFAULT_LOCAL_TIMEOUT_MS = 10_000;
 export const DEFAULT_WEBCONTAINER_TIMEOUT_MS = 45_000;
 
 export async function chooseRuntime(options: ChooseOptions): Promise<RuntimeChoice> {
-  if (options.preference === 'readonly') return { mode: 'readonly', reasons: ['runtime.reason.readonlyChosen'], failures: [] };
+  if (options.preference === 'readonly') return { mode: 'readonly', reasons: [{ key: 'runtime.reason.readonlyChosen' }], failures: [] };
   const failures: Failure[] = [];
   const fail = (kind: RuntimeKind, error: unknown) => {
     if (options.signal?.aborted) throw new RuntimeError('runtime.error.aborted', { cause: options.signal.reason });
-    failures.push({ kind, key: errorKey(error), error });
+    const key = errorKey(error);
+    if (DECISIVE.has(key)) throw error;
+    failures.push({ kind, key, error });
   };
 
   let order: RuntimeKind[];
@@ -79,7 +90,7 @@ export async function chooseRuntime(options: ChooseOptions): Promise<RuntimeChoi
       fail(kind, error);
     }
   }
-  return { mode: 'readonly', reasons: unique(failures.map((failure) => failure.key)), failures };
+  return { mode: 'readonly', reasons: reasonsOf(failures), failures };
 }
 
 /** Runs one attempt under a timeout; a runtime that arrives after it gave up is disposed. */
@@ -114,6 +125,11 @@ function disposeLate(value: unknown): void {
   if (runtime && typeof runtime.dispose === 'function') runtime.dispose().catch(() => {});
 }
 
-function unique<T>(values: readonly T[]): T[] {
-  return [...new Set(values)];
+/** One reason per message key, with the values of the first failure that gave it. */
+function reasonsOf(failures: readonly Failure[]): Reason[] {
+  const byKey = new Map<ReasonKey, Reason>();
+  for (const { key, error } of failures) {
+    if (!byKey.has(key)) byKey.set(key, isRuntimeError(error) ? { key, detail: error.detail } : { key });
+  }
+  return [...byKey.values()];
 }

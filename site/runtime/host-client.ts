@@ -97,8 +97,9 @@ export interface HostClient {
   /** A lesson server ended; `requested` is false for a crash (it was not stopped or restarted). */
   onExit(listener: (instance: Instance, code: number | null, signal: string | null, requested: boolean) => void): Unsubscribe;
   onNotice(listener: (instance: Instance, key: string, data: unknown) => void): Unsubscribe;
-  /** The host process itself ended (every pending command has been rejected with `hostExited`). */
-  onHostExit(listener: (code: number | null) => void): Unsubscribe;
+  /** The host process itself ended (every pending command has been rejected with `hostExited`).
+   * `cause`: why, when the runtime knows (e.g. a RuntimeError `suspended`: the runner made room). */
+  onHostExit(listener: (code: number | null, cause: unknown) => void): Unsubscribe;
   readonly closed: boolean;
   /** Stops the host (and so every lesson server). */
   close(): Promise<void>;
@@ -178,7 +179,7 @@ export function connectHost(
     event: createListeners<[instance: Instance, event: ProbeEvent]>(listenerError),
     exit: createListeners<[instance: Instance, code: number | null, signal: string | null, requested: boolean]>(listenerError),
     notice: createListeners<[instance: Instance, key: string, data: unknown]>(listenerError),
-    hostExit: createListeners<[code: number | null]>(listenerError),
+    hostExit: createListeners<[code: number | null, cause: unknown]>(listenerError),
   };
   let nextId = 0;
   let closed = false;
@@ -274,7 +275,7 @@ export function connectHost(
     for (const instance of [...waiters.keys()]) settleWaiters(instance, (waiter) => waiter.reject(error()));
     helloWaiter?.reject(error());
     instances.clear();
-    listeners.hostExit.emit(code);
+    listeners.hostExit.emit(code, cause);
   };
   const exited = process.exit.then(
     (code) => ({ code, cause: undefined as unknown }),

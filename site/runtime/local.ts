@@ -1,17 +1,21 @@
 // The local runtime: the Runtime contract over the local runner's HTTP API (lab/README.md, "The
 // local runner's HTTP API"), same origin as the course when it is served by `npm start`.
-// fetch, EventSource, sendBeacon and the page's lifecycle events are injected (tests pass fakes).
+// fetch, WebSocket, sendBeacon and the page's lifecycle events are injected (tests pass fakes).
 import { deadline, linkedController, timeoutError } from './deadline.ts';
 import { normalizePath } from './paths.ts';
-import { RuntimeError, isRuntimeError, type BootListener, type LabScript, type Runtime, type RuntimeProcess } from './types.ts';
+import { RuntimeError, isRuntimeError, type BootListener, type LabScript, type Runtime, type RuntimeErrorKey, type RuntimeProcess } from './types.ts';
 
-export type EventSourceLike = Pick<EventSource, 'onmessage' | 'onerror' | 'readyState' | 'close'>;
-export type EventSourceFactory = new (url: string) => EventSourceLike;
+/** What the output streams need of a WebSocket (the browser's, Node's, or a test's). */
+export type WebSocketLike = Pick<WebSocket, 'onmessage' | 'onclose' | 'onerror' | 'close'>;
+export type WebSocketFactory = new (url: string) => WebSocketLike;
 
 export const RUNNER_PREFIX = '/__runner';
 export const DEFAULT_RUNNER_TIMEOUT_MS = 5_000;
-/** EventSource retries by itself; this many errors in a row without a message end the process's stream. */
-const MAX_STREAM_ERRORS = 3;
+/** A process's output stream that breaks is opened again where it stopped, this many times in a
+ * row without a message before the process is given up (`runnerUnreachable`). */
+const MAX_STREAM_RETRIES = 3;
+/** The wait before the first reconnect (then twice, three times as long). */
+const STREAM_RETRY_MS = 250;
 
 export interface RunnerConnection {
   /** Prefix of the runner's URLs: '' (same origin, the default) or an origin like `http://127.0.0.1:4321`. */
@@ -23,11 +27,14 @@ export interface RunnerConnection {
 }
 
 export interface LocalRuntimeOptions extends RunnerConnection {
-  readonly EventSource?: EventSourceFactory;
+  readonly WebSocket?: WebSocketFactory;
   /** Default: `navigator.sendBeacon`. */
   readonly sendBeacon?: (url: string, data?: BodyInit | null) => boolean;
   /** Where `pagehide` is listened for (default: `globalThis`, the window). */
   readonly lifecycle?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+  /** Whether the page is shown, and where `visibilitychange` fires (default: `document`). The
+   * runner suspends a hidden tab's workspace before a shown one's when it needs room. */
+  readonly visibility?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> & { readonly visibilityState: string };
   /** A token already fetched (by `fetchRunnerToken`), saving a round trip. */
   readonly token?: string;
   /** The lesson's files, mounted once the workspace exists. */
@@ -74,10 +81,11 @@ export async function fetchRunnerToken(connection: RunnerConnection = {}): Promi
 export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Promise<Runtime> {
   const base = options.base ?? '';
   const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const EventSourceCtor = options.EventSource ?? (globalThis.EventSource as EventSourceFactory | undefined);
+  const WebSocketCtor = options.WebSocket ?? (globalThis.WebSocket as WebSocketFactory | undefined);
   const sendBeacon =
     options.sendBeacon ?? ((url: string, data?: BodyInit | null) => globalThis.navigator?.sendBeacon?.(url, data) ?? false);
   const lifecycle = options.lifecycle ?? (typeof globalThis.addEventListener === 'function' ? globalThis : undefined);
+  const visibility = options.visibility ?? (typeof document === 'undefined' ? undefined : document);
   const ms = options.timeoutMs ?? DEFAULT_RUNNER_TIMEOUT_MS;
   const onStep = options.onStep;
 
@@ -91,7 +99,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
   onStep?.({ step: 'dependencies', progress: 1 });
 
   const workspace = `/workspaces/${encodeURIComponent(id)}`;
-  const streams = new Set<EventSourceLike>();
+  const streams = new Set<OutputSocket>();
   const previews = new Map<number, string>();
   let disposed = false;
 
@@ -101,13 +109,19 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
     sendBeacon(`${base}${RUNNER_PREFIX}${workspace}/dispose`, JSON.stringify({ token }));
     markDisposed();
   };
+  const onVisibility = () => {
+    if (disposed) return;
+    api.json('POST', `${workspace}/visibility`, { visible: visibility?.visibilityState === 'visible' }).catch(() => {});
+  };
   const markDisposed = () => {
     disposed = true;
     lifecycle?.removeEventListener('pagehide', onPageHide);
+    visibility?.removeEventListener('visibilitychange', onVisibility);
     for (const stream of streams) stream.close();
     streams.clear();
   };
   lifecycle?.addEventListener('pagehide', onPageHide);
+  visibility?.addEventListener('visibilitychange', onVisibility);
 
   const alive = () => {
     if (disposed) throw new RuntimeError('runtime.error.disposed');
@@ -143,12 +157,17 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
     },
     async spawn(command, args) {
       alive();
-      if (!EventSourceCtor) throw new RuntimeError('runtime.error.runnerUnreachable', { detail: { reason: 'EventSource' } });
+      if (!WebSocketCtor) throw new RuntimeError('runtime.error.runnerUnreachable', { detail: { reason: 'WebSocket' } });
       const { pid } = (await api.json('POST', `${workspace}/processes`, { command, args })) as { pid: number };
       const path = `${workspace}/processes/${encodeURIComponent(String(pid))}`;
-      const source = new EventSourceCtor(`${base}${RUNNER_PREFIX}${path}/output?token=${encodeURIComponent(token)}`);
-      streams.add(source);
-      const { output, exit } = adaptEventSource(source, () => streams.delete(source));
+      const url = socketUrl(`${base}${RUNNER_PREFIX}${path}/output`);
+      url.searchParams.set('token', token);
+      const stream: OutputSocket = adaptOutputSocket((from) => {
+        if (from !== null) url.searchParams.set('from', String(from));
+        return new WebSocketCtor(url.href);
+      }, () => streams.delete(stream));
+      streams.add(stream);
+      const { output, exit } = stream;
       const process: RuntimeProcess = {
         output,
         exit,
@@ -253,27 +272,64 @@ function runnerApi({ base, fetch: fetchFn, token, timeoutMs }: RunnerApiOptions)
   };
 }
 
+/** The runner's refusals the learner can act on, each as its own message (with its number). */
+const RUNNER_KEYS: Readonly<Record<string, RuntimeErrorKey>> = {
+  workspaceSuspended: 'runtime.error.suspended',
+  tooManyWorkspaces: 'runtime.error.tooManyPages',
+  tooManyProcesses: 'runtime.error.tooManyProcesses',
+  fileTooLarge: 'runtime.error.fileTooLarge',
+  bodyTooLarge: 'runtime.error.fileTooLarge',
+  tooManyFiles: 'runtime.error.tooManyFiles',
+};
+
 async function runnerError(response: Response): Promise<RuntimeError> {
   let runnerKey: string | null = null;
   let message: string | null = null;
+  let limit: number | null = null;
   try {
-    const body = (await response.json()) as { error?: { key?: unknown; message?: unknown } };
+    const body = (await response.json()) as { error?: { key?: unknown; message?: unknown; limit?: unknown } };
     if (typeof body.error?.key === 'string') runnerKey = body.error.key;
     if (typeof body.error?.message === 'string') message = body.error.message;
+    if (typeof body.error?.limit === 'number') limit = body.error.limit;
   } catch {
     // not JSON: the status says enough
   }
+  const known = runnerKey === null ? undefined : RUNNER_KEYS[runnerKey];
+  if (known) return new RuntimeError(known, { detail: limitDetail(known, limit, runnerKey) });
   const key = response.status === 403 ? 'runtime.error.runnerRefused' : 'runtime.error.runnerFailed';
   return new RuntimeError(key, { detail: { status: response.status, runnerKey, message } });
 }
 
+/** The number a limit message names: file sizes in KB, the rest as they come. */
+function limitDetail(key: RuntimeErrorKey, limit: number | null, runnerKey: string | null): Record<string, number | string | null> {
+  if (key === 'runtime.error.fileTooLarge') return { kilobytes: limit === null ? null : Math.floor(limit / 1024), runnerKey };
+  return { limit, runnerKey };
+}
+
 const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGKILL: 137, SIGTERM: 143 };
 
-/** The runner's Server-Sent Events (`chunk`s, then one `exit`) as an output stream and an exit code. */
-export function adaptEventSource(
-  source: EventSourceLike,
-  onClosed: () => void = () => {},
-): { output: ReadableStream<string>; exit: Promise<number> } {
+/** A URL of the runner as a WebSocket address (ws: for http:, wss: for https:). */
+function socketUrl(path: string): URL {
+  const url = new URL(path, globalThis.location?.href ?? 'http://localhost/');
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url;
+}
+
+/** A process's output as the runner streams it: its text, its exit, and a way to stop reading. */
+export interface OutputSocket {
+  readonly output: ReadableStream<string>;
+  /** The exit code; rejects with `suspended` (the runner made room for another tab) or
+   * `runnerUnreachable` (the stream could not be opened again). */
+  readonly exit: Promise<number>;
+  close(): void;
+}
+
+/**
+ * The runner's output messages (`chunk`s, then one `exit`) over a WebSocket, as a text stream and
+ * an exit code. A connection that breaks before the exit is opened again (`connect(from)`, from
+ * the last offset seen, so nothing is lost or repeated), a few times in a row at most.
+ */
+export function adaptOutputSocket(connect: (from: number | null) => WebSocketLike, onClosed: () => void = () => {}): OutputSocket {
   let resolveExit!: (code: number) => void;
   let rejectExit!: (error: Error) => void;
   const exit = new Promise<number>((resolve, reject) => {
@@ -282,15 +338,6 @@ export function adaptEventSource(
   });
   exit.catch(() => {}); // a caller that ignores the exit must not see an unhandled rejection
   let controller!: ReadableStreamDefaultController<string>;
-  let finished = false;
-  let errors = 0;
-  const finish = () => {
-    finished = true;
-    source.onmessage = null;
-    source.onerror = null;
-    source.close();
-    onClosed();
-  };
   const output = new ReadableStream<string>({
     start(c) {
       controller = c;
@@ -299,9 +346,28 @@ export function adaptEventSource(
       // The reader no longer wants the output; the exit still comes when the runner says so.
     },
   });
-  source.onmessage = (event: MessageEvent) => {
-    errors = 0;
-    let message: { t?: unknown; data?: unknown; code?: unknown; signal?: unknown };
+  let finished = false;
+  let lastId: number | null = null;
+  let retries = 0;
+  let socket: WebSocketLike | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  const finish = () => {
+    finished = true;
+    if (timer !== null) clearTimeout(timer);
+    if (socket) {
+      socket.onmessage = null;
+      socket.onclose = null;
+      socket.onerror = null;
+      socket.close();
+    }
+    onClosed();
+    // Close (not error) the output: what arrived stays readable; the exit says what happened.
+    controller.close();
+  };
+  const onMessage = (event: MessageEvent) => {
+    retries = 0;
+    let message: { t?: unknown; data?: unknown; id?: unknown; code?: unknown; signal?: unknown; reason?: unknown; limit?: unknown };
     try {
       message = JSON.parse(String(event.data)) as typeof message;
     } catch {
@@ -310,10 +376,16 @@ export function adaptEventSource(
     // `notice` messages (outputTruncated) have no place in a text stream: a frame cut by the
     // truncation becomes a line the frame reader ignores.
     if (message.t === 'chunk' && typeof message.data === 'string') {
+      if (typeof message.id === 'number') lastId = message.id;
       controller.enqueue(message.data);
     } else if (message.t === 'exit') {
       finish();
-      controller.close();
+      if (message.reason === 'suspended') {
+        // The runner made room for another tab: the runtime is gone, not the process's own end.
+        const limit = typeof message.limit === 'number' ? message.limit : null;
+        rejectExit(new RuntimeError('runtime.error.suspended', { detail: { limit } }));
+        return;
+      }
       const code =
         typeof message.code === 'number'
           ? message.code
@@ -323,15 +395,37 @@ export function adaptEventSource(
       resolveExit(code);
     }
   };
-  source.onerror = () => {
+  const onBroken = () => {
     if (finished) return;
-    errors += 1;
-    const CLOSED = 2;
-    if (source.readyState !== CLOSED && errors < MAX_STREAM_ERRORS) return; // EventSource retries
-    finish();
-    // Close (not error) the output: what arrived stays readable; the exit says what happened.
-    controller.close();
-    rejectExit(new RuntimeError('runtime.error.runnerUnreachable', { detail: { reason: 'output' } }));
+    socket = null;
+    retries += 1;
+    if (retries > MAX_STREAM_RETRIES) {
+      finish();
+      rejectExit(new RuntimeError('runtime.error.runnerUnreachable', { detail: { reason: 'output' } }));
+      return;
+    }
+    timer = setTimeout(open, STREAM_RETRY_MS * retries);
   };
-  return { output, exit };
+  const open = () => {
+    timer = null;
+    if (finished) return;
+    try {
+      socket = connect(lastId);
+    } catch {
+      onBroken();
+      return;
+    }
+    socket.onmessage = onMessage;
+    socket.onclose = onBroken;
+    socket.onerror = () => {}; // a close always follows
+  };
+  open();
+
+  return {
+    output,
+    exit,
+    close() {
+      if (!finished) finish();
+    },
+  };
 }

@@ -65,6 +65,11 @@ export const RUNTIME_ERROR_KEYS = [
   'runtime.error.runnerRefused',
   'runtime.error.runnerFailed',
   'runtime.error.runnerTimeout',
+  'runtime.error.suspended',
+  'runtime.error.tooManyPages',
+  'runtime.error.tooManyProcesses',
+  'runtime.error.fileTooLarge',
+  'runtime.error.tooManyFiles',
   'runtime.error.hostStartTimeout',
   'runtime.error.hostExited',
   'runtime.error.commandTimeout',
@@ -76,6 +81,40 @@ export const RUNTIME_ERROR_KEYS = [
   'runtime.error.unknown',
 ] as const;
 export type RuntimeErrorKey = (typeof RUNTIME_ERROR_KEYS)[number];
+
+/** The values each message interpolates: whoever raises the error puts them in `detail` (a unit
+ * test renders every message with these in every language and finds no empty placeholder). */
+export const ERROR_VALUES: { readonly [K in RuntimeErrorKey]: readonly string[] } = {
+  'runtime.error.notIsolated': [],
+  'runtime.error.bootTimeout': ['seconds'],
+  'runtime.error.bootFailed': [],
+  'runtime.error.alreadyBooted': [],
+  'runtime.error.dependenciesFailed': [],
+  'runtime.error.dependenciesTimeout': ['seconds'],
+  'runtime.error.mountFailed': [],
+  'runtime.error.badPath': ['path'],
+  'runtime.error.fileMissing': ['path'],
+  'runtime.error.aborted': [],
+  'runtime.error.disposed': [],
+  'runtime.error.runnerUnreachable': [],
+  'runtime.error.runnerRefused': [],
+  'runtime.error.runnerFailed': [],
+  'runtime.error.runnerTimeout': ['seconds'],
+  'runtime.error.suspended': ['limit'],
+  'runtime.error.tooManyPages': ['limit'],
+  'runtime.error.tooManyProcesses': ['limit'],
+  'runtime.error.fileTooLarge': ['kilobytes'],
+  'runtime.error.tooManyFiles': ['limit'],
+  'runtime.error.hostStartTimeout': ['seconds'],
+  'runtime.error.hostExited': [],
+  'runtime.error.commandTimeout': ['seconds'],
+  'runtime.error.serverCrashed': [],
+  'runtime.error.serverStopped': [],
+  'runtime.error.serverTimeout': ['seconds'],
+  'runtime.error.previewTimeout': ['seconds'],
+  'runtime.error.internal': [],
+  'runtime.error.unknown': [],
+};
 
 export interface RuntimeErrorOptions {
   /** The boot step that failed, when it was one. */

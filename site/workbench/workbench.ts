@@ -130,6 +130,15 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
   editor.onSave(() => void restartNow());
   editor.onRun(() => void restartNow());
 
+  // A tab the local runner paused to make room for another comes back when the learner does:
+  // shown again (a tab switch) or focused (a window beside another). Never on its own while it
+  // stays in front, so two shown pages cannot take the room from each other in turn.
+  const resumeIfShown = () => {
+    if (document.visibilityState === 'visible' && session.state().phase === 'suspended') void session.resume();
+  };
+  document.addEventListener('visibilitychange', resumeIfShown);
+  window.addEventListener('focus', resumeIfShown);
+
   // Probe errors as markers at the learner's line, and a sentence that says where.
   session.onState((state) => {
     const error = state.phase === 'crashed' ? state.lastError : undefined;

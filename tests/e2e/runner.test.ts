@@ -36,7 +36,7 @@ it('starts a lesson from the page and shows it in an iframe under cross-origin i
     await call('POST', `/workspaces/${id}/mount`, { files });
     const { pid } = await call('POST', `/workspaces/${id}/processes`, { command: 'node', args: ['host.mjs'] });
     const port = await new Promise<number>((resolve, reject) => {
-      const source = new EventSource(`/__runner/workspaces/${id}/processes/${pid}/output?token=${token}`);
+      const source = new WebSocket(`ws://${location.host}/__runner/workspaces/${id}/processes/${pid}/output?token=${token}`);
       let pending = '';
       source.onmessage = (message) => {
         const data = JSON.parse(message.data);

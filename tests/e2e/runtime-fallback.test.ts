@@ -21,7 +21,10 @@ async function withoutIsolationHeaders(page: Page): Promise<void> {
 const state = (page: Page) => page.evaluate(() => document.querySelector('session-workbench')!.sessionLab!.session.state());
 
 describe('the runtime the learner chose cannot run here', () => {
-  const fixture = useBrowser({ serviceWorkers: 'block' });
+  // A document Playwright fulfils has no address of its own, so Chromium counts the page as a
+  // public one and its Local Network Access checks refuse the runner's WebSocket on 127.0.0.1.
+  // A page the course server sends is on loopback and never meets that check: switch it off here.
+  const fixture = useBrowser({ serviceWorkers: 'block', browserArgs: ['--disable-features=LocalNetworkAccessChecks'] });
 
   it.each(LANGS)('in %s: the local runner runs the code, and the workbench says the WebContainer did not start and why', async (lang) => {
     const { page, context } = fixture;

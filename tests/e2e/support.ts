@@ -43,14 +43,15 @@ export interface BrowserFixture {
   readonly page: Page;
 }
 
-/** One Chromium for the file, a new context (and page) for every test. */
-export function useBrowser(options: BrowserContextOptions & { clipboard?: boolean } = {}): BrowserFixture {
-  const { clipboard, ...contextOptions } = options;
+/** One Chromium for the file, a new context (and page) for every test. `browserArgs`: extra
+ * command-line switches for that Chromium. */
+export function useBrowser(options: BrowserContextOptions & { clipboard?: boolean; browserArgs?: string[] } = {}): BrowserFixture {
+  const { clipboard, browserArgs = [], ...contextOptions } = options;
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   let page: Page | undefined;
   beforeAll(async () => {
-    browser = await launchBrowser();
+    browser = await launchBrowser(browserArgs);
   });
   afterAll(async () => {
     await browser?.close();

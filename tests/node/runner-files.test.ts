@@ -4,7 +4,7 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlink
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './fixtures/runner/harness.ts';
+import { startHarness, waitFor, type Harness } from './fixtures/runner/harness.ts';
 
 const LIMITS = { maxWorkspaces: 3, maxFileBytes: 1024, maxFilesPerMount: 5, maxBodyBytes: 64 * 1024 };
 
@@ -147,17 +147,19 @@ describe('runner workspaces and files', () => {
     await dispose(ws.id);
   });
 
-  it('bounds the number of workspaces', async () => {
-    const made = [];
+  it('bounds the number of workspaces: at the limit the least recently active one makes room', async () => {
+    const made: { id: string; dir: string }[] = [];
     for (let i = 0; i < LIMITS.maxWorkspaces; i++) made.push(await h.workspace());
     const reply = await h.call('POST', '/__runner/workspaces');
-    expect(reply.status).toBe(429);
-    expect(reply.json.error.key).toBe('tooManyWorkspaces');
+    expect(reply.status).toBe(201);
+    // Still at the limit: the oldest (made[0]) was suspended, its folder removed (its processes are
+    // stopped first, so the folder goes a moment after the new workspace is made).
+    await waitFor(() => !existsSync(made[0]!.dir), 5000, 'the suspended workspace’s folder to go');
     expect(h.workspaces()).toHaveLength(LIMITS.maxWorkspaces);
-    await dispose(made[0]!.id);
-    const again = await h.call('POST', '/__runner/workspaces');
-    expect(again.status).toBe(201);
-    await Promise.all([...made.slice(1).map((w) => dispose(w.id)), dispose(again.json.id)]);
+    const gone = await h.call('GET', `/__runner/workspaces/${made[0]!.id}/tree`);
+    expect(gone.status).toBe(410);
+    expect(gone.json.error).toMatchObject({ key: 'workspaceSuspended', limit: LIMITS.maxWorkspaces });
+    await Promise.all([...made.slice(1).map((w) => dispose(w.id)), dispose(reply.json.id)]);
     expect(h.workspaces()).toHaveLength(0);
   });
 

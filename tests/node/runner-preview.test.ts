@@ -1,12 +1,12 @@
 // The runner's preview proxy: only to a port the workspace's host reported (`listening`), on
 // 127.0.0.1, passing requests and cookies through untouched, adding COEP/CORP for the iframe.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive, openSse, rawRequest, startHarness, waitFor, type Harness, type SseStream } from './fixtures/runner/harness.ts';
+import { isAlive, openOutput, rawRequest, startHarness, waitFor, type Harness, type OutputStream } from './fixtures/runner/harness.ts';
 
 let h: Harness;
 let ws: { id: string; dir: string };
 let hostPid: number;
-let sse: SseStream;
+let sse: OutputStream;
 let lessonPort: number;
 let serverPid: number;
 
@@ -20,7 +20,7 @@ beforeAll(async () => {
   const started = await h.call('POST', `/__runner/workspaces/${ws.id}/processes`, { body: JSON.stringify({ command: 'node', args: ['host.mjs'] }) });
   expect(started.status).toBe(201);
   hostPid = started.json.pid;
-  sse = await openSse(h.port, `/__runner/workspaces/${ws.id}/processes/${hostPid}/output?token=${h.token}`);
+  sse = await openOutput(h.port, `/__runner/workspaces/${ws.id}/processes/${hostPid}/output?token=${h.token}`);
   const events = await sse.until((e) => e.data.t === 'chunk' && e.data.data.includes('"listening"'));
   const text = events.map((e) => e.data.data).join('');
   const notice = text.split('\n').find((l) => l.startsWith('\x1e') && l.includes('"fixture"'))!;

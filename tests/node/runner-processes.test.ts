@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive, openSse, startHarness, stdoutOf, waitFor, sleep, type Harness } from './fixtures/runner/harness.ts';
+import { isAlive, openOutput, startHarness, stdoutOf, waitFor, sleep, type Harness } from './fixtures/runner/harness.ts';
 
 let h: Harness;
 let outside: string;
@@ -21,8 +21,8 @@ const mount = (id: string, files: Record<string, string>) =>
   h.call('POST', `/__runner/workspaces/${id}/mount`, { body: JSON.stringify({ files }) });
 const spawn = (id: string, command: unknown, args: unknown) =>
   h.call('POST', `/__runner/workspaces/${id}/processes`, { body: JSON.stringify({ command, args }) });
-const output = (id: string, pid: number, headers: Record<string, string> = {}) =>
-  openSse(h.port, `/__runner/workspaces/${id}/processes/${pid}/output?token=${h.token}`, headers);
+const output = (id: string, pid: number, headers: Record<string, string> = {}, from?: string) =>
+  openOutput(h.port, `/__runner/workspaces/${id}/processes/${pid}/output?token=${h.token}${from === undefined ? '' : `&from=${from}`}`, headers);
 const isExit = (e: { data: any }) => e.data.t === 'exit';
 
 /** A script that writes a marker file when it runs: proof that it did (or did not) run. */
@@ -228,7 +228,7 @@ describe('runner processes', () => {
     await h.call('DELETE', `/__runner/workspaces/${ws.id}`);
   });
 
-  it('resumes a reconnecting stream after Last-Event-ID, without repeating output', async () => {
+  it('resumes a reconnecting stream from the last offset it saw, without repeating output', async () => {
     const ws = await h.workspace();
     await mount(ws.id, { 'two.js': "console.log('one'); setTimeout(() => console.log('two'), 300);\n" });
     const pid = (await spawn(ws.id, 'node', ['two.js'])).json.pid;
@@ -236,7 +236,7 @@ describe('runner processes', () => {
     const seen = await first.until((e) => e.data.t === 'chunk');
     const lastId = seen.at(-1)!.id!;
     first.close();
-    const second = await output(ws.id, pid, { 'last-event-id': lastId });
+    const second = await output(ws.id, pid, {}, lastId);
     const events = await second.until(isExit);
     expect(stdoutOf(events)).toBe('two\n');
     await h.call('DELETE', `/__runner/workspaces/${ws.id}`);
@@ -246,32 +246,46 @@ describe('runner processes', () => {
     const ws = await h.workspace();
     await mount(ws.id, { 'a.js': "console.log('secret')" });
     const pid = (await spawn(ws.id, 'node', ['a.js'])).json.pid;
-    await expect(openSse(h.port, `/__runner/workspaces/${ws.id}/processes/${pid}/output`)).rejects.toThrow(/SSE 403/);
-    await expect(openSse(h.port, `/__runner/workspaces/${ws.id}/processes/${pid}/output?token=nope`)).rejects.toThrow(/SSE 403/);
+    await expect(openOutput(h.port, `/__runner/workspaces/${ws.id}/processes/${pid}/output`)).rejects.toThrow(/WS 403/);
+    await expect(openOutput(h.port, `/__runner/workspaces/${ws.id}/processes/${pid}/output?token=nope`)).rejects.toThrow(/WS 403/);
     await expect(
-      openSse(h.port, `/__runner/workspaces/${ws.id}/processes/${pid}/output?token=${h.token}`, { origin: 'http://evil.example' }),
-    ).rejects.toThrow(/SSE 403/);
+      openOutput(h.port, `/__runner/workspaces/${ws.id}/processes/${pid}/output?token=${h.token}`, { origin: 'http://evil.example' }),
+    ).rejects.toThrow(/WS 403/);
     await h.call('DELETE', `/__runner/workspaces/${ws.id}`);
   });
 });
 
 describe('runner lifecycle', () => {
-  it('disposes a workspace (killing its processes) when no output stream has been open for idleMs', async () => {
+  it('disposes a workspace (killing its processes) when no output stream was ever open and no call named it for idleMs', async () => {
     const idle = await startHarness({ limits: { idleMs: 400, killGraceMs: 200 } });
     try {
       const ws = await idle.workspace();
       await idle.call('POST', `/__runner/workspaces/${ws.id}/mount`, { body: JSON.stringify({ files: { 's.js': "console.log('up'); setInterval(() => {}, 1000)" } }) });
       const pid = (await idle.call('POST', `/__runner/workspaces/${ws.id}/processes`, { body: JSON.stringify({ command: 'node', args: ['s.js'] }) })).json.pid;
-      const sse = await openSse(idle.port, `/__runner/workspaces/${ws.id}/processes/${pid}/output?token=${idle.token}`);
+      expect(isAlive(pid)).toBe(true);
+      await waitFor(() => !existsSync(ws.dir), 5000, 'the idle workspace to go');
+      await waitFor(() => !isAlive(pid), 5000, 'its process to end');
+      expect((await idle.call('GET', `/__runner/workspaces/${ws.id}/tree`)).status).toBe(404);
+    } finally {
+      await idle.close();
+    }
+  });
+
+  it('keeps a workspace while an output stream of it is open, however long', async () => {
+    const idle = await startHarness({ limits: { idleMs: 200, goneGraceMs: 200, killGraceMs: 200 } });
+    try {
+      const ws = await idle.workspace();
+      await idle.call('POST', `/__runner/workspaces/${ws.id}/mount`, { body: JSON.stringify({ files: { 's.js': "console.log('up'); setInterval(() => {}, 1000)" } }) });
+      const pid = (await idle.call('POST', `/__runner/workspaces/${ws.id}/processes`, { body: JSON.stringify({ command: 'node', args: ['s.js'] }) })).json.pid;
+      const sse = await openOutput(idle.port, `/__runner/workspaces/${ws.id}/processes/${pid}/output?token=${idle.token}`);
       await sse.until((e) => e.data.t === 'chunk');
-      // While a stream is open the page is there: nothing is disposed.
+      // Four times both bounds: the page is there, nothing is disposed.
       await sleep(800);
       expect(isAlive(pid)).toBe(true);
       expect(existsSync(ws.dir)).toBe(true);
       sse.close();
-      await waitFor(() => !existsSync(ws.dir), 3000, 'the idle workspace to go');
+      await waitFor(() => !existsSync(ws.dir), 5000, 'the workspace of the page that went away to go');
       expect(isAlive(pid)).toBe(false);
-      expect((await idle.call('GET', `/__runner/workspaces/${ws.id}/tree`)).status).toBe(404);
     } finally {
       await idle.close();
     }

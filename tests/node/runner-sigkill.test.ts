@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FIXTURE_LAB, isAlive, makeDeps, openSse, rawRequest, stdoutOf, waitFor } from './fixtures/runner/harness.ts';
+import { FIXTURE_LAB, isAlive, makeDeps, openOutput, rawRequest, stdoutOf, waitFor } from './fixtures/runner/harness.ts';
 
 const SERVE = fileURLToPath(new URL('./fixtures/runner/serve-runner.ts', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'runner-sigkill-'));
@@ -43,7 +43,7 @@ describe('runner SIGKILLed', () => {
       expect(reply.status, `${method} ${path}: ${reply.text}`).toBeLessThan(300);
       return reply.json;
     };
-    const sse = (id: string, pid: number) => openSse(port, `/__runner/workspaces/${id}/processes/${pid}/output?token=${token}`);
+    const sse = (id: string, pid: number) => openOutput(port, `/__runner/workspaces/${id}/processes/${pid}/output?token=${token}`);
 
     const { id } = await call('POST', '/__runner/workspaces');
     await call('POST', `/__runner/workspaces/${id}/mount`, {

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LANGS } from '../../lab/lessons/languages.ts';
 import { RUNTIME_PREFERENCES } from '../../site/runtime/choose.ts';
-import { BOOT_STEPS, RUNTIME_ERROR_KEYS } from '../../site/runtime/types.ts';
+import { BOOT_STEPS, ERROR_VALUES, RUNTIME_ERROR_KEYS } from '../../site/runtime/types.ts';
+import { createT } from '../../site/i18n/index.ts';
+import { errorText } from '../../site/workbench/run/ui.ts';
 
 const root = join(import.meta.dirname, '../..');
 type Tree = { [key: string]: string | Tree };
@@ -35,6 +37,21 @@ describe('workbench strings', () => {
     }
   });
 
+  for (const lang of LANGS) {
+    it(`${lang}: every runtime error message names exactly its values, and renders them all`, () => {
+      const t = createT(lang);
+      for (const key of RUNTIME_ERROR_KEYS) {
+        const names = ERROR_VALUES[key];
+        expect(variables(strings[lang]!.get(key)!), `${lang}: ${key}`).toEqual([...names].sort());
+        const detail = Object.fromEntries(names.map((name, i) => [name, name === 'path' ? 'server.js' : 40 + i]));
+        const text = errorText(t, { key, detail });
+        for (const value of Object.values(detail)) expect(text, `${lang}: ${key}`).toContain(String(value));
+        // Nothing left of a placeholder: no braces, no gap where a value should be.
+        expect(text, `${lang}: ${key}`).not.toMatch(/\{\{|\}\}|\s{2,}|\(\s+\)/);
+      }
+    });
+  }
+
   it('has every key the run panels use, literal or built from a known set', () => {
     const dir = join(root, 'site/workbench/run');
     const used = new Set<string>();
@@ -43,7 +60,7 @@ describe('workbench strings', () => {
       for (const match of source.matchAll(/'((?:run|runtime)\.[a-zA-Z0-9_.]+)'/g)) used.add(match[1]!);
     }
     const built = [
-      ...['idle', 'booting', 'starting', 'running', 'stopped', 'crashed', 'failed', 'readonly'].map((p) => `run.phase.${p}`),
+      ...['idle', 'booting', 'starting', 'running', 'stopped', 'crashed', 'failed', 'readonly', 'suspended'].map((p) => `run.phase.${p}`),
       ...['pending', 'active', 'done', 'failed'].map((s) => `run.boot.stepStatus.${s}`),
       ...RUNTIME_PREFERENCES.map((p) => `run.preference.${p}`),
       ...['local', 'webcontainer', 'none'].map((k) => `run.runtime.${k}`),

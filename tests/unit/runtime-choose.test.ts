@@ -56,7 +56,7 @@ afterEach(() => {
 describe('chooseRuntime', () => {
   it('readonly preference: read-only at once, nothing probed', async () => {
     const { options: o, calls } = options({ preference: 'readonly' });
-    await expect(chooseRuntime(o)).resolves.toEqual({ mode: 'readonly', reasons: ['runtime.reason.readonlyChosen'], failures: [] });
+    await expect(chooseRuntime(o)).resolves.toEqual({ mode: 'readonly', reasons: [expect.objectContaining({ key: 'runtime.reason.readonlyChosen' })], failures: [] });
     expect(calls).toEqual([]);
   });
 
@@ -86,7 +86,7 @@ describe('chooseRuntime', () => {
     const { options: o, calls } = options({ probeRunner: fail('runtime.error.runnerUnreachable'), isolated: () => false });
     await expect(chooseRuntime(o)).resolves.toMatchObject({
       mode: 'readonly',
-      reasons: ['runtime.error.runnerUnreachable', 'runtime.error.notIsolated'],
+      reasons: [expect.objectContaining({ key: 'runtime.error.runnerUnreachable' }), expect.objectContaining({ key: 'runtime.error.notIsolated' })],
     });
     expect(calls).toEqual(['probe']);
   });
@@ -95,7 +95,24 @@ describe('chooseRuntime', () => {
     const { options: o } = options({ probeRunner: fail('runtime.error.runnerUnreachable'), createWebContainer: fail('runtime.error.bootTimeout') });
     await expect(chooseRuntime(o)).resolves.toMatchObject({
       mode: 'readonly',
-      reasons: ['runtime.error.runnerUnreachable', 'runtime.error.bootTimeout'],
+      reasons: [expect.objectContaining({ key: 'runtime.error.runnerUnreachable' }), expect.objectContaining({ key: 'runtime.error.bootTimeout' })],
+    });
+  });
+
+  it('a suspended workspace ends the choice: no other runtime is tried (the tab resumes later)', async () => {
+    const { options: o, calls } = options({ createLocal: fail('runtime.error.suspended') });
+    await expect(chooseRuntime(o)).rejects.toMatchObject({ key: 'runtime.error.suspended' });
+    expect(calls).toEqual(['probe', 'local']);
+  });
+
+  it('the runner refusing a page for its limit is a reason with the number, not a bare key', async () => {
+    const { options: o } = options({
+      createLocal: () => Promise.reject(new RuntimeError('runtime.error.tooManyPages', { detail: { limit: 6 } })),
+      isolated: () => false,
+    });
+    await expect(chooseRuntime(o)).resolves.toMatchObject({
+      mode: 'readonly',
+      reasons: [{ key: 'runtime.error.tooManyPages', detail: { limit: 6 } }, { key: 'runtime.error.notIsolated' }],
     });
   });
 
@@ -119,9 +136,13 @@ describe('chooseRuntime', () => {
     await vi.advanceTimersByTimeAsync(15_999);
     expect(verdict).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
+    // The reasons keep their values: the learner reads "within 15 seconds", never "within  seconds".
     expect(verdict).toHaveBeenCalledWith({
       mode: 'readonly',
-      reasons: ['runtime.error.runnerUnreachable', 'runtime.error.bootTimeout'],
+      reasons: [
+        expect.objectContaining({ key: 'runtime.error.runnerUnreachable' }),
+        { key: 'runtime.error.bootTimeout', detail: { seconds: 15 } },
+      ],
       failures: expect.any(Array),
     });
     expect(signal?.aborted).toBe(true);
@@ -153,13 +174,13 @@ describe('chooseRuntime', () => {
     const none = options({ preference: 'webcontainer', createWebContainer: fail('runtime.error.bootFailed'), createLocal: fail('runtime.error.runnerUnreachable') });
     await expect(chooseRuntime(none.options)).resolves.toMatchObject({
       mode: 'readonly',
-      reasons: ['runtime.error.bootFailed', 'runtime.error.runnerUnreachable'],
+      reasons: [expect.objectContaining({ key: 'runtime.error.bootFailed' }), expect.objectContaining({ key: 'runtime.error.runnerUnreachable' })],
     });
   });
 
   it('an error that is no RuntimeError still gives a key', async () => {
     const { options: o } = options({ probeRunner: fail('runtime.error.runnerUnreachable'), createWebContainer: () => Promise.reject(new TypeError('boom')) });
-    await expect(chooseRuntime(o)).resolves.toMatchObject({ mode: 'readonly', reasons: ['runtime.error.runnerUnreachable', 'runtime.error.unknown'] });
+    await expect(chooseRuntime(o)).resolves.toMatchObject({ mode: 'readonly', reasons: [expect.objectContaining({ key: 'runtime.error.runnerUnreachable' }), expect.objectContaining({ key: 'runtime.error.unknown' })] });
   });
 
   it('aborting the choice rejects with aborted', async () => {

@@ -1,33 +1,32 @@
 // The local runtime against fakes of its boundaries: fetch (a tiny in-memory runner that keeps
-// the README's API), EventSource, sendBeacon and the page's lifecycle events.
+// the README's API), WebSocket, sendBeacon and the page's lifecycle events.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { adaptEventSource, createLocalRuntime, fetchRunnerToken, type EventSourceLike } from '../../site/runtime/local.ts';
+import { adaptOutputSocket, createLocalRuntime, fetchRunnerToken, type WebSocketLike } from '../../site/runtime/local.ts';
 import { RuntimeError, type BootProgress } from '../../site/runtime/types.ts';
 
 const TOKEN = 'tok-123';
 
-class FakeEventSource implements EventSourceLike {
-  static readonly instances: FakeEventSource[] = [];
+class FakeWebSocket implements WebSocketLike {
+  static readonly instances: FakeWebSocket[] = [];
   readonly url: string;
-  onmessage: EventSource['onmessage'] = null;
-  onerror: EventSource['onerror'] = null;
-  readyState = 0;
+  onmessage: WebSocket['onmessage'] = null;
+  onclose: WebSocket['onclose'] = null;
+  onerror: WebSocket['onerror'] = null;
   closed = false;
   constructor(url: string) {
     this.url = url;
-    FakeEventSource.instances.push(this);
+    FakeWebSocket.instances.push(this);
   }
   send(value: object): void {
-    this.readyState = 1;
-    this.onmessage?.call(this as unknown as EventSource, new MessageEvent('message', { data: JSON.stringify(value) }));
+    this.onmessage?.call(this as unknown as WebSocket, new MessageEvent('message', { data: JSON.stringify(value) }));
   }
-  fail(readyState: number): void {
-    this.readyState = readyState;
-    this.onerror?.call(this as unknown as EventSource, new Event('error'));
+  /** The connection breaks (the runner restarted, the network): an error, then a close. */
+  drop(): void {
+    this.onerror?.call(this as unknown as WebSocket, new Event('error'));
+    this.onclose?.call(this as unknown as WebSocket, new CloseEvent('close', { code: 1006 }));
   }
   close(): void {
     this.closed = true;
-    this.readyState = 2;
   }
 }
 
@@ -39,7 +38,7 @@ interface Call {
 }
 
 /** A fake runner behind fetch: workspaces with files, processes, previews. */
-function fakeRunner(options: { tokenStatus?: number } = {}) {
+function fakeRunner(options: { tokenStatus?: number; refuse?: { path: string; status: number; key: string; limit: number } } = {}) {
   const calls: Call[] = [];
   const files = new Map<string, string>();
   let nextPid = 100;
@@ -57,7 +56,10 @@ function fakeRunner(options: { tokenStatus?: number } = {}) {
     }
     if (headers['x-runner-token'] !== TOKEN) return json({ error: { key: 'runner.error.token', message: 'bad token' } }, 403);
     const body = init.body === undefined ? undefined : String(init.body);
+    const refuse = options.refuse;
+    if (refuse && path === refuse.path) return json({ error: { key: refuse.key, message: 'refused', limit: refuse.limit } }, refuse.status);
     if (method === 'POST' && path === '/__runner/workspaces') return json({ id: 'ws1' });
+    if (method === 'POST' && path === '/__runner/workspaces/ws1/visibility') return json({});
     if (method === 'DELETE' && path === '/__runner/workspaces/ws1') return json({});
     if (method === 'POST' && path === '/__runner/workspaces/ws1/mount') {
       files.clear();
@@ -108,7 +110,7 @@ async function connect(runner = fakeRunner(), extra: Partial<Parameters<typeof c
   const p = page();
   const runtime = await createLocalRuntime({
     fetch: runner.fetch,
-    EventSource: FakeEventSource,
+    WebSocket: FakeWebSocket,
     sendBeacon: p.sendBeacon,
     lifecycle: p.lifecycle,
     ...extra,
@@ -117,7 +119,7 @@ async function connect(runner = fakeRunner(), extra: Partial<Parameters<typeof c
 }
 
 afterEach(() => {
-  FakeEventSource.instances.length = 0;
+  FakeWebSocket.instances.length = 0;
   vi.useRealTimers();
 });
 
@@ -143,7 +145,7 @@ describe('local runtime: connecting', () => {
       throw new TypeError('Failed to fetch');
     }) as typeof fetch;
     await expect(fetchRunnerToken({ fetch: down })).rejects.toMatchObject({ key: 'runtime.error.runnerUnreachable', step: 'boot' });
-    await expect(createLocalRuntime({ fetch: down, EventSource: FakeEventSource })).rejects.toMatchObject({
+    await expect(createLocalRuntime({ fetch: down, WebSocket: FakeWebSocket })).rejects.toMatchObject({
       key: 'runtime.error.runnerUnreachable',
     });
     await expect(fetchRunnerToken({ fetch: fakeRunner({ tokenStatus: 404 }).fetch })).rejects.toMatchObject({
@@ -193,12 +195,12 @@ describe('local runtime: files and processes', () => {
     expect(error).toMatchObject({ key: 'runtime.error.runnerFailed', detail: { status: 400, runnerKey: 'runner.error.command' } });
   });
 
-  it('spawn: output over EventSource (token in the query), input by POST, kill by DELETE, exit code', async () => {
+  it('spawn: output over a WebSocket (token in the query), input by POST, kill by DELETE, exit code', async () => {
     const { runtime, runner } = await connect();
     const process = await runtime.spawn('node', ['host.mjs']);
     expect(JSON.parse(runner.calls.at(-1)?.body ?? '')).toEqual({ command: 'node', args: ['host.mjs'] });
-    const source = FakeEventSource.instances[0] as FakeEventSource;
-    expect(source.url).toBe(`/__runner/workspaces/ws1/processes/100/output?token=${TOKEN}`);
+    const source = FakeWebSocket.instances[0] as FakeWebSocket;
+    expect(source.url).toBe(`ws://localhost/__runner/workspaces/ws1/processes/100/output?token=${TOKEN}`);
 
     await process.write('{"id":1,"op":"jar","browser":"A"}\n');
     expect(runner.calls.at(-1)).toMatchObject({
@@ -224,7 +226,7 @@ describe('local runtime: files and processes', () => {
     const second = await runtime.spawn('node', ['server.js']);
     second.kill();
     await vi.waitFor(() => expect(runner.calls.at(-1)).toMatchObject({ method: 'DELETE', url: '/__runner/workspaces/ws1/processes/101' }));
-    (FakeEventSource.instances[1] as FakeEventSource).send({ t: 'exit', code: null, signal: 'SIGTERM' });
+    (FakeWebSocket.instances[1] as FakeWebSocket).send({ t: 'exit', code: null, signal: 'SIGTERM' });
     await expect(second.exit).resolves.toBe(143);
   });
 
@@ -241,7 +243,7 @@ describe('local runtime: files and processes', () => {
     await runtime.spawn('node', ['host.mjs']);
     await runtime.dispose();
     expect(runner.calls.at(-1)).toMatchObject({ method: 'DELETE', url: '/__runner/workspaces/ws1' });
-    expect(FakeEventSource.instances[0]?.closed).toBe(true);
+    expect(FakeWebSocket.instances[0]?.closed).toBe(true);
     await expect(runtime.readFile('server.js')).rejects.toMatchObject({ key: 'runtime.error.disposed' });
   });
 
@@ -254,42 +256,107 @@ describe('local runtime: files and processes', () => {
   });
 });
 
-describe('adaptEventSource', () => {
-  it('a stream the runner closes (HTTP error) ends the output (what came stays readable) and rejects the exit', async () => {
-    const source = new FakeEventSource('/x');
-    const { output, exit } = adaptEventSource(source);
-    source.send({ t: 'chunk', data: 'a' });
-    source.fail(2);
-    const reader = output.getReader();
-    expect(await reader.read()).toEqual({ done: false, value: 'a' });
-    expect(await reader.read()).toEqual({ done: true, value: undefined });
-    await expect(exit).rejects.toMatchObject({ key: 'runtime.error.runnerUnreachable' });
-    expect(source.closed).toBe(true);
+describe('local runtime: the runner’s limits and the page’s visibility', () => {
+  it('a refusal for a limit is its own message with the number (never "the runner ran into an error")', async () => {
+    const pages = fakeRunner({ refuse: { path: '/__runner/workspaces', status: 429, key: 'tooManyWorkspaces', limit: 6 } });
+    await expect(connect(pages)).rejects.toMatchObject({ key: 'runtime.error.tooManyPages', detail: { limit: 6 } });
+    const size = fakeRunner({ refuse: { path: '/__runner/workspaces/ws1/files', status: 413, key: 'fileTooLarge', limit: 512 * 1024 } });
+    const { runtime } = await connect(size);
+    await expect(runtime.writeFile('big.js', 'x')).rejects.toMatchObject({ key: 'runtime.error.fileTooLarge', detail: { kilobytes: 512 } });
+    const gone = fakeRunner({ refuse: { path: '/__runner/workspaces/ws1/mount', status: 410, key: 'workspaceSuspended', limit: 6 } });
+    await expect(connect(gone, { files: { 'a.js': '' } })).rejects.toMatchObject({ key: 'runtime.error.suspended', detail: { limit: 6 } });
   });
 
-  it('lets EventSource retry a couple of times, then gives up', async () => {
-    const source = new FakeEventSource('/x');
-    const { exit } = adaptEventSource(source);
+  it('tells the runner when the page is hidden or shown again, until it is disposed', async () => {
+    const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+    const { runtime, runner } = await connect(fakeRunner(), { visibility: doc });
+    const reports = () => runner.calls.filter((c) => c.url.endsWith('/visibility')).map((c) => c.body);
+    doc.visibilityState = 'hidden';
+    doc.dispatchEvent(new Event('visibilitychange'));
+    doc.visibilityState = 'visible';
+    doc.dispatchEvent(new Event('visibilitychange'));
+    await vi.waitFor(() => expect(reports()).toEqual(['{"visible":false}', '{"visible":true}']));
+    await runtime.dispose();
+    doc.dispatchEvent(new Event('visibilitychange'));
+    expect(reports()).toHaveLength(2);
+  });
+});
+
+describe('adaptOutputSocket', () => {
+  /** The adapter over fake sockets: every (re)connection and the offset it asked to start from. */
+  const adapt = () => {
+    const opened: { socket: FakeWebSocket; from: number | null }[] = [];
+    const closed = vi.fn();
+    const stream = adaptOutputSocket((from) => {
+      const socket = new FakeWebSocket(`/x?from=${from}`);
+      opened.push({ socket, from });
+      return socket;
+    }, closed);
+    const last = () => opened.at(-1)!.socket;
+    return { stream, opened, closed, last };
+  };
+  const readAll = async (output: ReadableStream<string>) => {
+    const reader = output.getReader();
+    let text = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return text;
+      text += value;
+    }
+  };
+
+  it('a broken connection is opened again from the last offset seen: nothing lost, nothing twice', async () => {
+    vi.useFakeTimers();
+    const { stream, opened, last } = adapt();
+    last().send({ t: 'chunk', data: 'one\n', id: 4 });
+    last().drop();
+    await vi.advanceTimersByTimeAsync(250);
+    expect(opened.map((o) => o.from)).toEqual([null, 4]);
+    last().send({ t: 'chunk', data: 'two\n', id: 8 });
+    last().send({ t: 'exit', code: 0, signal: null });
+    await expect(stream.exit).resolves.toBe(0);
+    expect(await readAll(stream.output)).toBe('one\ntwo\n');
+    expect(last().closed).toBe(true);
+  });
+
+  it('gives up after a few reconnections in a row without a message: the output ends, the exit rejects', async () => {
+    vi.useFakeTimers();
+    const { stream, opened, last, closed } = adapt();
     const settled = vi.fn();
-    exit.then(settled, settled);
-    source.fail(0);
-    source.send({ t: 'chunk', data: 'back' }); // reconnected
-    source.fail(0);
-    source.fail(0);
-    await Promise.resolve();
+    stream.exit.then(settled, settled);
+    last().drop();
+    await vi.advanceTimersByTimeAsync(250);
+    last().send({ t: 'chunk', data: 'back', id: 4 }); // reconnected: the count starts again
+    for (let i = 1; i <= 3; i++) {
+      last().drop();
+      await vi.advanceTimersByTimeAsync(250 * i);
+    }
     expect(settled).not.toHaveBeenCalled();
-    source.fail(0);
-    await expect(exit).rejects.toMatchObject({ key: 'runtime.error.runnerUnreachable' });
+    last().drop();
+    await expect(stream.exit).rejects.toMatchObject({ key: 'runtime.error.runnerUnreachable' });
+    expect(opened).toHaveLength(5);
+    expect(closed).toHaveBeenCalledOnce();
+    expect(await readAll(stream.output)).toBe('back');
   });
 
-  it('ignores messages that are not JSON', async () => {
-    const source = new FakeEventSource('/x');
-    const { output, exit } = adaptEventSource(source);
-    source.onmessage?.call(source as unknown as EventSource, new MessageEvent('message', { data: 'garbage' }));
-    source.send({ t: 'chunk', data: 'ok' });
-    source.send({ t: 'exit', code: 0, signal: null });
-    const reader = output.getReader();
-    expect(await reader.read()).toEqual({ done: false, value: 'ok' });
-    await expect(exit).resolves.toBe(0);
+  it('an exit the runner gives for a suspension rejects with `suspended` and its limit (the runtime is gone)', async () => {
+    const { stream, last } = adapt();
+    last().send({ t: 'chunk', stream: 'stdout', data: 'up\n', id: 3 });
+    last().send({ t: 'exit', code: null, signal: 'SIGTERM', reason: 'suspended', limit: 6 });
+    await expect(stream.exit).rejects.toMatchObject({ key: 'runtime.error.suspended', detail: { limit: 6 } });
+    expect(await readAll(stream.output)).toBe('up\n');
+    expect(last().closed).toBe(true);
+  });
+
+  it('ignores messages that are not JSON; close() stops reading and never reconnects', async () => {
+    vi.useFakeTimers();
+    const { stream, opened, last } = adapt();
+    last().onmessage?.call(last() as unknown as WebSocket, new MessageEvent('message', { data: 'garbage' }));
+    last().send({ t: 'chunk', data: 'ok', id: 2 });
+    stream.close();
+    expect(last().closed).toBe(true);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(opened).toHaveLength(1);
+    expect(await readAll(stream.output)).toBe('ok');
   });
 });

@@ -338,7 +338,7 @@ describe('WebContainer adapter: boot', () => {
     await vi.advanceTimersByTimeAsync(5_000);
     await expect(choice).resolves.toEqual({
       mode: 'readonly',
-      reasons: ['runtime.error.runnerUnreachable', 'runtime.error.bootTimeout'],
+      reasons: [expect.objectContaining({ key: 'runtime.error.runnerUnreachable' }), expect.objectContaining({ key: 'runtime.error.bootTimeout' })],
       failures: expect.any(Array),
     });
     // A retry waited for the same boot: WebContainer.boot() was called once only.

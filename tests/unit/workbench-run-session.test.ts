@@ -18,6 +18,7 @@ class ScriptedHost {
   killed = false;
   #out!: ReadableStreamDefaultController<string>;
   #resolveExit!: (code: number) => void;
+  #rejectExit!: (error: Error) => void;
   #ended = false;
   #pid = 100;
   #running: number | null = null;
@@ -32,9 +33,11 @@ class ScriptedHost {
         this.#out = controller;
       },
     });
-    this.exit = new Promise((resolve) => {
+    this.exit = new Promise((resolve, reject) => {
       this.#resolveExit = resolve;
+      this.#rejectExit = reject;
     });
+    this.exit.catch(() => {});
     queueMicrotask(() => this.frame({ t: 'hello', version: 1, pid: 9 }));
   }
 
@@ -62,6 +65,14 @@ class ScriptedHost {
     this.#ended = true;
     this.#out.close();
     this.#resolveExit(code);
+  }
+
+  /** The runtime loses the host (e.g. the runner suspended the workspace): exit rejects. */
+  lost(error: Error): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#out.close();
+    this.#rejectExit(error);
   }
 
   /** The running server crashes on its own. */
@@ -123,6 +134,8 @@ class ScriptedHost {
 
 class FakeRuntime implements Runtime {
   files: Record<string, string> = {};
+  /** Set: every write fails with it (a runner that refuses the workspace). */
+  writeError: Error | null = null;
   readonly mounts: Record<string, string>[] = [];
   readonly writes: [string, string][] = [];
   readonly hosts: ScriptedHost[] = [];
@@ -136,6 +149,7 @@ class FakeRuntime implements Runtime {
     this.files = { ...files };
   }
   async writeFile(path: string, text: string) {
+    if (this.writeError) throw this.writeError;
     this.writes.push([path, text]);
     this.files[path] = text;
   }
@@ -431,7 +445,7 @@ describe('lesson session: failures and retry', () => {
     expect(session.state()).toMatchObject({
       phase: 'readonly',
       runtime: null,
-      reasons: ['runtime.error.runnerUnreachable', 'runtime.error.notIsolated'],
+      reasons: [expect.objectContaining({ key: 'runtime.error.runnerUnreachable' }), expect.objectContaining({ key: 'runtime.error.notIsolated' })],
     });
     expect(session.bootCount()).toBe(0);
   });
@@ -451,7 +465,7 @@ describe('lesson session: failures and retry', () => {
   it("the 'readonly' preference: read-only without booting anything; retry('auto') boots", async () => {
     const { session, localCalls } = track(setup({ preference: () => 'readonly' }));
     await session.open(payload('01-intro'), { 'server.js': '' });
-    expect(session.state()).toMatchObject({ phase: 'readonly', reasons: ['runtime.reason.readonlyChosen'] });
+    expect(session.state()).toMatchObject({ phase: 'readonly', reasons: [expect.objectContaining({ key: 'runtime.reason.readonlyChosen' })] });
     expect(localCalls).toHaveLength(0);
     expect(session.bootCount()).toBe(0);
     // a lesson switch stays read-only
@@ -568,6 +582,60 @@ describe('lesson session: failures and retry', () => {
     expect(session.state()).toMatchObject({ phase: 'running', runtime: 'webcontainer', preference: 'webcontainer' });
     expect(session.bootCount()).toBe(2);
     expect(wc.mounts).toEqual([{ 'server.js': '// fine' }]);
+  });
+});
+
+describe('lesson session: suspended by the local runner', () => {
+  const suspended = () => new RuntimeError('runtime.error.suspended', { detail: { limit: 6 } });
+
+  it('the host lost to a suspension: phase suspended with the limit, the runtime dropped; resume() boots anew with the files, saying so', async () => {
+    const { session, runtimes, states } = track(setup());
+    await session.open(payload('01-intro'), { 'server.js': '// mine' });
+    runtimes[0]!.host.lost(suspended());
+    await vi.waitFor(() => expect(session.state().phase).toBe('suspended'));
+    expect(session.state().error).toEqual({ key: 'runtime.error.suspended', detail: { limit: 6 } });
+    await vi.waitFor(() => expect(runtimes[0]!.disposed).toBe(1));
+    expect(session.runtime()).toBeNull();
+    // An edit while paused is kept for the resumed server.
+    await session.write('server.js', '// edited while paused');
+
+    states.length = 0;
+    await session.resume();
+    expect(session.bootCount()).toBe(2);
+    expect(session.state()).toMatchObject({ phase: 'running', resumed: true });
+    expect(phases(states)).toEqual(['booting', 'running']);
+    expect(states.every((s) => s.resumed === true)).toBe(true);
+    expect(runtimes[1]!.mounts).toEqual([{ 'server.js': '// edited while paused' }]);
+    // A later boot (another runtime chosen, then back) is no resume.
+    await session.retry('readonly');
+    await session.retry('auto');
+    expect(session.bootCount()).toBe(3);
+    expect(session.state().phase).toBe('running');
+    expect(session.state().resumed).toBeUndefined();
+  });
+
+  it('a call the runner refuses for a suspension suspends too; open() (the learner moving in this tab) resumes', async () => {
+    const { session, runtimes } = track(setup());
+    await session.open(payload('01-intro'), { 'server.js': '// one' });
+    runtimes[0]!.writeError = suspended();
+    await session.write('server.js', '// two');
+    expect(session.state().phase).toBe('suspended');
+    await session.open(payload('02-next'), { 'server.js': '// next lesson' });
+    expect(session.bootCount()).toBe(2);
+    expect(session.state()).toMatchObject({ phase: 'running', resumed: true });
+    expect(runtimes[1]!.mounts).toEqual([{ 'server.js': '// next lesson' }]);
+  });
+
+  it('restart() of a suspended tab resumes it; resume() in any other phase does nothing', async () => {
+    const { session, runtimes } = track(setup());
+    await session.open(payload('01-intro'), { 'server.js': '// one' });
+    await session.resume();
+    expect(session.bootCount()).toBe(1);
+    runtimes[0]!.host.lost(suspended());
+    await vi.waitFor(() => expect(session.state().phase).toBe('suspended'));
+    await session.restart();
+    expect(session.bootCount()).toBe(2);
+    expect(session.state().phase).toBe('running');
   });
 });
 

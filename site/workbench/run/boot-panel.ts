@@ -48,7 +48,9 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
     list.append(row);
   }
   const message = el('div', { class: 'run-message' });
-  const body = el('div', { class: 'run-boot-body' }, list, message);
+  /** A boot that resumes a tab the local runner paused says so above its steps. */
+  const resumedNote = el('p', { class: 'run-help run-resumed', hidden: true }, t('run.boot.resuming'));
+  const body = el('div', { class: 'run-boot-body' }, resumedNote, list, message);
   /** The runtime wanted first failed and another runs: said once, under the status line. */
   const fallbackNote = el('div', { class: 'run-fallback', hidden: true });
   const root = el('section', { class: 'run-boot', 'aria-label': t('run.boot.region'), 'aria-live': 'polite' }, status, fallbackNote, body);
@@ -85,13 +87,13 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
       el('a', { href: WEBCONTAINER_REQUIREMENTS_URL, target: '_blank', rel: 'noopener noreferrer' }, t('run.boot.requirements')),
     );
   const reasonList = (state: SessionState, except: string[]) => {
-    const reasons = (state.reasons ?? []).filter((reason) => !except.includes(reason));
+    const reasons = (state.reasons ?? []).filter((reason) => !except.includes(reason.key));
     if (reasons.length === 0) return null;
     return el(
       'div',
       { class: 'run-reasons' },
       el('p', {}, t('run.boot.reasons')),
-      el('ul', {}, ...reasons.map((reason) => el('li', {}, errorText(t, { key: reason })))),
+      el('ul', {}, ...reasons.map((reason) => el('li', {}, errorText(t, reason)))),
     );
   };
 
@@ -118,7 +120,7 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
         requirements(),
       );
     } else if (state.phase === 'readonly') {
-      const chosen = state.reasons?.includes('runtime.reason.readonlyChosen') ?? false;
+      const chosen = state.reasons?.some((reason) => reason.key === 'runtime.reason.readonlyChosen') ?? false;
       parts.push(
         el('p', { class: 'run-message-title' }, t('run.boot.readonlyTitle')),
         el('p', {}, t(chosen ? 'run.boot.readonlyChosenBody' : 'run.boot.readonlyBody')),
@@ -131,6 +133,12 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
         ),
         localHelp(),
         requirements(),
+      );
+    } else if (state.phase === 'suspended') {
+      parts.push(
+        el('p', { class: 'run-message-title' }, t('run.boot.suspendedTitle')),
+        state.error ? el('p', {}, errorText(t, state.error)) : null,
+        el('div', { class: 'run-actions' }, button(t('run.boot.resume'), () => void session.resume(), true)),
       );
     } else if (state.phase === 'crashed') {
       const code = state.error?.detail?.code;
@@ -171,6 +179,7 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
     const showSteps =
       state.runtime !== null && booting && ['booting', 'starting', 'failed', 'crashed'].includes(state.phase) && state.steps.some((s) => s.status !== 'pending');
     list.hidden = !showSteps;
+    resumedNote.hidden = !showSteps || state.resumed !== true;
     for (const entry of state.steps) {
       const row = rows.get(entry.step);
       if (!row) continue;

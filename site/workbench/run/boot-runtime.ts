@@ -1,7 +1,7 @@
 // The first half of the boot chain: choose a runtime (choose.ts: local runner, else a
 // WebContainer, else read-only) and boot it, reporting the named steps of the attempt in progress.
 // It says how that went as a value; the session turns it into state and then starts the host.
-import { chooseRuntime, type Failure, type ReasonKey, type RuntimePreference } from '../../runtime/choose.ts';
+import { chooseRuntime, type Failure, type Reason, type RuntimePreference } from '../../runtime/choose.ts';
 import { createLocalRuntime, fetchRunnerToken, type LocalRuntimeOptions } from '../../runtime/local.ts';
 import { RuntimeError, isRuntimeError, type BootListener, type BootStep, type Runtime, type RuntimeKind } from '../../runtime/types.ts';
 import { createWebContainerFactory, type WebContainerBootOptions, type WebContainerClass, type WebContainerFactory } from '../../runtime/webcontainer.ts';
@@ -13,15 +13,15 @@ export type BootOutcome =
   /** `passedOver`: the runtime the learner wanted (or the local runner serving the page) failed
    * first, and this one runs instead. */
   | { readonly kind: 'live'; readonly runtime: Runtime; readonly passedOver?: Failure }
-  /** Nothing can run here, or the learner chose so: the reasons are message keys. */
-  | { readonly kind: 'readonly'; readonly reasons: readonly ReasonKey[] }
+  /** Nothing can run here, or the learner chose so: the reasons are messages (keys and values). */
+  | { readonly kind: 'readonly'; readonly reasons: readonly Reason[] }
   /** A runtime the learner can act on failed (`runtime`: which one, when known). */
   | {
       readonly kind: 'failed';
       readonly error: unknown;
       readonly step: BootStep | null;
       readonly runtime?: RuntimeKind;
-      readonly reasons?: readonly ReasonKey[];
+      readonly reasons?: readonly Reason[];
     }
   | { readonly kind: 'aborted' };
 
@@ -84,7 +84,7 @@ export async function bootRuntime(o: BootRuntimeOptions): Promise<BootOutcome> {
           onStep: stepsOf('local', localSignal),
           ...(token === undefined ? {} : { token }),
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
-          ...(deps.EventSource ? { EventSource: deps.EventSource } : {}),
+          ...(deps.WebSocket ? { WebSocket: deps.WebSocket } : {}),
         };
         return (deps.createLocal ?? createLocalRuntime)(options);
       },

@@ -11,7 +11,7 @@ export interface RunControlsDeps {
   readonly t: Translate;
   readonly session: LessonSession;
   /** Run/Restart pressed (e.g. flush pending edits, then `session.restart()`). Default: `session.restart()`.
-   * After a failure the button retries instead (`session.retry()`). */
+   * After a failure the button retries instead (`session.retry()`); a suspended tab resumes. */
   readonly onRun?: () => void | Promise<void>;
 }
 
@@ -52,6 +52,7 @@ export function mountRunControls(container: HTMLElement, deps: RunControlsDeps):
     const phase = session.state().phase;
     void busy(run, () => {
       if (phase === 'failed') return session.retry();
+      if (phase === 'suspended') return session.resume();
       return deps.onRun ? deps.onRun() : session.restart();
     });
   });
@@ -65,7 +66,9 @@ export function mountRunControls(container: HTMLElement, deps: RunControlsDeps):
 
   const render = (state: SessionState) => {
     const live = state.phase === 'running' || state.phase === 'starting' || state.phase === 'crashed';
-    const text = t(live ? 'run.controls.restart' : state.phase === 'failed' ? 'run.controls.retry' : 'run.controls.run');
+    const text = t(
+      live ? 'run.controls.restart' : state.phase === 'failed' ? 'run.controls.retry' : state.phase === 'suspended' ? 'run.controls.resume' : 'run.controls.run',
+    );
     if (run.textContent !== text) run.textContent = text;
     run.disabled = state.phase === 'readonly' || state.phase === 'booting' || state.phase === 'idle';
     stop.disabled = !(state.phase === 'running' || state.phase === 'starting');

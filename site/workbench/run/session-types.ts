@@ -1,8 +1,8 @@
 // What the lesson session promises the panels: its state, its events, its operations, and what it
 // needs from the page (deps). The behaviour lives in session.ts.
-import type { ReasonKey, RuntimePreference } from '../../runtime/choose.ts';
+import type { Reason, RuntimePreference } from '../../runtime/choose.ts';
 import type { HostClient, HostClientOptions } from '../../runtime/host-client.ts';
-import type { EventSourceFactory, LocalRuntimeOptions } from '../../runtime/local.ts';
+import type { LocalRuntimeOptions, WebSocketFactory } from '../../runtime/local.ts';
 import type { Instance, OutputStream, ProbeEvent, ServerErrorEvent } from '../../runtime/protocol.ts';
 import type { BootStep, Runtime, RuntimeKind, Unsubscribe } from '../../runtime/types.ts';
 import type { WebContainerBootOptions, WebContainerClass } from '../../runtime/webcontainer.ts';
@@ -13,7 +13,9 @@ export type { RuntimePreference } from '../../runtime/choose.ts';
 /** A lesson's files: workspace path → text. */
 export type Files = Record<string, string>;
 
-export type SessionPhase = 'idle' | 'booting' | 'starting' | 'running' | 'stopped' | 'crashed' | 'failed' | 'readonly';
+/** `suspended`: the local runner stopped this tab's server to make room for another tab; the
+ * files are kept here, and resume() starts it again. */
+export type SessionPhase = 'idle' | 'booting' | 'starting' | 'running' | 'stopped' | 'crashed' | 'failed' | 'readonly' | 'suspended';
 export type StepStatus = 'pending' | 'active' | 'done' | 'failed';
 
 export interface StepState {
@@ -47,10 +49,12 @@ export interface SessionState {
   readonly lastError?: ProbeErrorEvent;
   /** The preference in effect (settings, or the last retry's). */
   readonly preference: RuntimePreference;
-  /** Why no runtime runs (phase readonly, or failed after every runtime was tried): message keys. */
-  readonly reasons?: readonly ReasonKey[];
+  /** Why no runtime runs (phase readonly, or failed after every runtime was tried): messages. */
+  readonly reasons?: readonly Reason[];
   /** The runtime wanted first failed and another one runs (`runtime`): which, and why. Until the next boot. */
   readonly fallback?: { readonly from: RuntimeKind; readonly error: SessionError };
+  /** This boot resumes a suspended tab (the boot panel says so). Until the next boot. */
+  readonly resumed?: true;
 }
 
 /** What happened to the lesson server, for the terminal and the preview. */
@@ -80,6 +84,9 @@ export interface LessonSession {
   stop(): Promise<void>;
   /** The URL of the running server's preview; rejects (`serverStopped`) when none runs. */
   previewUrl(): Promise<string>;
+  /** After the runner suspended this tab (phase `suspended`): boot anew with the files kept here,
+   * saying so in the boot steps. Does nothing in any other phase. */
+  resume(): Promise<void>;
   /** After a failure, or to switch runtime: with a live runtime that fits the preference, the
    * server is restarted (a dead host is replaced); otherwise the runtime is dropped and booted again. */
   retry(preference?: RuntimePreference): Promise<void>;
@@ -124,7 +131,7 @@ export interface LessonSessionDeps {
   /** The WebContainer class, loaded when first needed (default: `import('@webcontainer/api')`). */
   readonly WebContainer?: () => Promise<WebContainerClass>;
   readonly fetch?: typeof fetch;
-  readonly EventSource?: EventSourceFactory;
+  readonly WebSocket?: WebSocketFactory;
   /** Default: `globalThis.crossOriginIsolated === true`. */
   readonly isolated?: () => boolean;
   readonly timeouts?: Partial<SessionTimeouts>;

@@ -10,6 +10,10 @@
 // - Writes go straight to the runtime, after a mount in flight; a lifecycle operation waits for
 //   the writes sent before it (a Restart after an edit runs the edited code).
 // - retry() and dispose() abort the boot chain (AbortController) and drop the runtime.
+// - The local runner may suspend this tab's workspace to make room for another tab: whatever
+//   reports it (the host's end, a call refused) puts the session in `suspended` and drops the
+//   runtime; resume() boots anew (the files are here) and says so in its steps. open() and
+//   restart() resume too: they are the learner acting in this tab.
 // - Nothing here rejects for a runtime failure: it becomes state (phase + message key). Only misuse
 //   (open/retry after dispose, previewUrl without a server) rejects; write/restart/stop after
 //   dispose do nothing.
@@ -24,6 +28,7 @@ import { isServerFault, sessionError } from './session-error.ts';
 import {
   DEFAULT_SESSION_TIMEOUTS,
   type Files,
+  type SessionError,
   type LessonSession,
   type LessonSessionDeps,
   type ProbeErrorEvent,
@@ -36,6 +41,8 @@ import {
 
 // The types, for callers that import the session alone.
 export type * from './session-types.ts';
+
+const SUSPENDED = 'runtime.error.suspended';
 
 interface ExitInfo {
   readonly code: number | null;
@@ -59,6 +66,8 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
   const preference = (): RuntimePreference => override ?? deps.preference();
 
   let state: SessionState = { phase: 'idle', runtime: null, steps: initialSteps(), preference: preference() };
+  /** The next boot resumes a suspended tab (its state says so until that boot ends). */
+  let resuming = false;
   type Patch = { [K in keyof SessionState]?: SessionState[K] | undefined };
   const setState = (patch: Patch) => {
     const next: Record<string, unknown> = { ...state, ...patch };
@@ -97,6 +106,14 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
 
   const reportStep = (step: BootStep, progress: number) => setState({ steps: advanceStep(state.steps, step, progress) });
   const failStep = (step?: BootStep | null) => setState({ steps: failedSteps(state.steps, step) });
+
+  /** A failure becomes state: `suspended` when the runner made room for another tab (the runtime
+   * is gone: dropped here, booted anew on resume), `failed` otherwise. */
+  const fail = (error: SessionError, patch: Patch = {}) => {
+    if (error.key !== SUSPENDED) return setState({ ...patch, phase: 'failed', error });
+    setState({ ...patch, phase: 'suspended', port: undefined, error });
+    void teardown();
+  };
 
   // ─── the host ──────────────────────────────────────────────────────────────────────────────
 
@@ -137,11 +154,12 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
       client.onNotice((instance, key, data) => {
         if (instance === DEFAULT_INSTANCE) listeners.server.emit({ type: 'notice', key, data });
       }),
-      client.onHostExit((code) => {
+      client.onHostExit((code, cause) => {
         if (host !== client) return; // we closed it ourselves
         dropHost();
         running?.abort();
-        setState({ phase: 'failed', port: undefined, error: { key: 'runtime.error.hostExited', detail: { code } } });
+        const suspended = sessionError(cause);
+        fail(suspended.key === SUSPENDED ? suspended : { key: 'runtime.error.hostExited', detail: { code } }, { port: undefined });
       }),
     ];
   };
@@ -164,7 +182,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
       if (signal.aborted) return false;
       const failure = sessionError(error);
       if (reportSteps) failStep('server');
-      setState({ phase: 'failed', error: failure });
+      fail(failure);
       return false;
     }
   };
@@ -174,7 +192,8 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
   /** Chooses and boots a runtime, then its host. True when both are up. */
   const bootAndConnect = async (signal: AbortSignal): Promise<boolean> => {
     const wanted = preference();
-    setState({ phase: 'booting', preference: wanted, ...unbooted(), ...cleared });
+    setState({ phase: 'booting', preference: wanted, ...unbooted(), ...cleared, resumed: resuming || undefined });
+    resuming = false;
     const outcome = await bootRuntime({
       deps,
       timeouts,
@@ -198,9 +217,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
         return false;
       case 'failed':
         failStep(outcome.step);
-        setState({
-          phase: 'failed',
-          error: sessionError(outcome.error),
+        fail(sessionError(outcome.error), {
           ...(outcome.runtime ? { runtime: outcome.runtime } : {}),
           ...(outcome.reasons ? { reasons: outcome.reasons } : {}),
         });
@@ -265,7 +282,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
       } catch (error) {
         if (superseded()) return;
         if (steps) failStep('files');
-        setState({ phase: 'failed', error: sessionError(error) });
+        fail(sessionError(error));
         return;
       }
       if (superseded()) return;
@@ -303,7 +320,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
       const failure = sessionError(error, { entry });
       if (steps) failStep('server');
       if (isServerFault(failure)) setState({ phase: 'crashed', port: undefined, error: failure });
-      else setState({ phase: 'failed', port: undefined, error: failure });
+      else fail(failure, { port: undefined });
     }
   };
 
@@ -352,6 +369,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
       // Booting: the chain mounts the latest lesson when it gets there.
       if (chain) return chain.done;
       if (state.phase === 'idle') return startChain();
+      if (state.phase === 'suspended') return session.resume();
       // readonly, or failed: the new lesson waits for retry().
     },
 
@@ -369,7 +387,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
           if (rt !== runtime || disposed) return;
           // The edit is kept (the session's copy): Try again mounts every file anew.
           running?.abort();
-          setState({ phase: 'failed', port: undefined, error: sessionError(error) });
+          fail(sessionError(error), { port: undefined });
         }
       })();
       writes.add(writing);
@@ -382,6 +400,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
 
     async restart() {
       if (disposed) return;
+      if (state.phase === 'suspended') return session.resume();
       if (!hostAlive() || !current) return;
       return enqueue((signal) => applyLesson(signal, 'restart', false));
     },
@@ -396,7 +415,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
           await client.stop();
         } catch (error) {
           if (signal.aborted || client !== host) return;
-          setState({ phase: 'failed', port: undefined, error: sessionError(error) });
+          fail(sessionError(error), { port: undefined });
           return;
         }
         if (client !== host) return;
@@ -411,6 +430,19 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
       const port = state.port;
       if (!rt || state.phase !== 'running' || port === undefined) throw new RuntimeError('runtime.error.serverStopped');
       return rt.previewUrl(port);
+    },
+
+    async resume() {
+      alive();
+      if (state.phase !== 'suspended' || chain) return chain?.done;
+      resuming = true;
+      await teardown();
+      if (!current) {
+        resuming = false;
+        setState({ phase: 'idle', ...unbooted(), ...cleared });
+        return;
+      }
+      return startChain();
     },
 
     async retry(wanted) {
