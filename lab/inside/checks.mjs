@@ -2,6 +2,7 @@
 // Runs a step's checks: each is an HTTP scenario against the learner's server, judged by the
 // responses (through the client) and by what the probe saw (session ids, the store's contents).
 // A check never throws: whatever goes wrong becomes a failed result whose detail says what.
+import { createHmac } from 'node:crypto';
 import { parseSetCookie, isSignedValue } from './client.mjs';
 
 const PROBE_WAIT_MS = 2000;
@@ -13,12 +14,13 @@ const BODY_EXCERPT = 600;
  * @typedef {import('./event-log.mjs').ProbeEvent} ProbeEvent
  * @typedef {{ status?: number, bodyIncludes?: string[], bodyExcludes?: string[], bodyMatches?: string,
  *   headers?: Record<string, string | null>, setsCookie?: boolean, cookieAttributes?: Record<string, string | boolean>,
- *   location?: string, storeSessions?: number, sameSession?: boolean, storeOps?: string[], clearsCookie?: boolean }} Expectation
+ *   location?: string, storeSessions?: number, sameSession?: boolean, storeOps?: string[], clearsCookie?: boolean,
+ *   sessionExcludes?: string[], cookieLifetime?: { min?: number, max?: number } }} Expectation
  * @typedef {{ browser?: string, method?: string, path: string, form?: Record<string, string>, follow?: boolean,
  *   headers?: Record<string, string>, instance?: string, expect?: Expectation, timeoutMs?: number }} ScenarioRequest
  * @typedef {{ restart: true }} ScenarioRestart
  * @typedef {{ start: { instance: string, env?: Record<string, string> } }} ScenarioStart
- * @typedef {{ tamper: { browser?: string, cookie?: string, value?: string } }} ScenarioTamper
+ * @typedef {{ tamper: { browser?: string, cookie?: string, value?: string, signWith?: string } }} ScenarioTamper
  * @typedef {ScenarioRequest | ScenarioRestart | ScenarioStart | ScenarioTamper} ScenarioStep
  * @typedef {{ id: string, message: string, hint?: string, scenario: ScenarioStep[] }} Check
  * @typedef {{ step: number, request?: { browser: string, method: string, path: string, instance?: string },
@@ -113,10 +115,66 @@ export function forgeSignature(value) {
 }
 
 /**
+ * The session cookie's value with its id signed again with `secret`, the way express-session
+ * signs (HMAC-SHA256, base64 without the trailing `=`, URL-encoded): what a browser still holds
+ * from a server that used that secret. Null when the value is not a signed session value.
+ * @param {string} value @param {string} secret
+ */
+export function signWith(value, secret) {
+  let raw = value;
+  try {
+    raw = decodeURIComponent(value);
+  } catch {
+    // not URL-encoded: use it as it is
+  }
+  if (!raw.startsWith('s:')) return null;
+  const dot = raw.lastIndexOf('.');
+  const id = dot > 2 ? raw.slice(2, dot) : raw.slice(2);
+  const signature = createHmac('sha256', secret).update(id).digest('base64').replace(/=+$/, '');
+  return encodeURIComponent(`s:${id}.${signature}`);
+}
+
+/**
+ * The paths (`user.password`) at which an object holds a property of one of these names, at
+ * any depth.
+ * @param {unknown} value @param {Set<string>} names @returns {string[]}
+ */
+function pathsOf(value, names, prefix = '') {
+  if (!value || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, inner]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    return [...(names.has(key) ? [path] : []), ...pathsOf(inner, names, path)];
+  });
+}
+
+/**
+ * How long the cookie lives, in seconds: Max-Age, else Expires minus the response's Date (the
+ * server's clock; now without one). Null for a browser-session cookie.
+ * @param {NonNullable<ReturnType<typeof parseSetCookie>>} cookie @param {string | undefined} date
+ */
+function lifetimeOf(cookie, date) {
+  if (cookie.maxAge !== null) return cookie.maxAge;
+  if (cookie.expires === null) return null;
+  const sent = date === undefined ? NaN : Date.parse(date);
+  return Math.round((Date.parse(cookie.expires) - (Number.isNaN(sent) ? Date.now() : sent)) / 1000);
+}
+
+/** What identifies a cookie to a browser, and the flags a deletion must repeat (the course's rule). */
+const CLEAR_ATTRIBUTES = /** @type {const} */ ([
+  ['Path', (/** @type {any} */ c) => c.path ?? '/'],
+  ['Domain', (/** @type {any} */ c) => (c.domain ? String(c.domain).toLowerCase() : null)],
+  ['Secure', (/** @type {any} */ c) => Boolean(c.secure)],
+  ['HttpOnly', (/** @type {any} */ c) => Boolean(c.httpOnly)],
+  ['SameSite', (/** @type {any} */ c) => (c.sameSite ? String(c.sameSite).toLowerCase() : null)],
+]);
+
+/**
  * Compares one request's outcome with its expectation.
  * @param {Expectation} expect @param {RequestResult} result
  * @param {{ sessionNames: Set<string>, sessionId: string | undefined, previous: { sessionId: string | undefined } | null,
- *   storeCount: () => number, storeOps: () => string[] }} seen
+ *   storeCount: () => number, storeOps: () => string[], storedSession: (id: string) => unknown,
+ *   lastSet: { cookie: NonNullable<ReturnType<typeof parseSetCookie>>, raw: string } | null }} seen
+ *   `lastSet`: the session cookie as the scenario last saw it set, before this request
  * @returns {{ expected: Record<string, unknown>, actual: Record<string, unknown> } | null}
  */
 function compare(expect, result, seen) {
@@ -153,6 +211,15 @@ function compare(expect, result, seen) {
   if (expect.setsCookie === true && signed.length === 0) fail('setsCookie', true, cookies.length ? cookies.map((x) => x.raw) : false);
   if (expect.setsCookie === false && cookies.length > 0) fail('setsCookie', false, cookies.map((x) => x.raw));
 
+  if (expect.cookieLifetime) {
+    const last = signed[signed.length - 1];
+    const { min, max } = expect.cookieLifetime;
+    const seconds = last?.c ? lifetimeOf(last.c, final.headers.find(([n]) => n.toLowerCase() === 'date')?.[1]) : null;
+    if (seconds === null || (min !== undefined && seconds < min) || (max !== undefined && seconds > max)) {
+      fail('cookieLifetime', expect.cookieLifetime, last ? { seconds, setCookie: last.raw } : null);
+    }
+  }
+
   if (expect.cookieAttributes) {
     const last = signed[signed.length - 1];
     if (!last?.c) fail('cookieAttributes', expect.cookieAttributes, null);
@@ -188,10 +255,26 @@ function compare(expect, result, seen) {
       // The browser must really have let go of it: a deletion whose Path or Domain differs from
       // the cookie's is a different cookie, and the session cookie stays.
       const kept = result.jar.filter((c) => seen.sessionNames.has(c.name) && isSignedValue(c.value));
-      if (deleting.length === 0 || kept.length > 0) {
-        fail('clearsCookie', true, { setCookie: cookies.map((x) => x.raw), stillInBrowser: kept.map((c) => `${c.name}=${c.value}`) });
+      // The course's rule: clear with the options the cookie was set with (maxAge and expires
+      // aside), so a deletion that the browser happens to honour with other flags still fails.
+      const set = seen.lastSet;
+      const differs = set
+        ? CLEAR_ATTRIBUTES.filter(([, read]) => deleting.some((x) => x.c?.name === set.cookie.name && read(x.c) !== read(set.cookie))).map(([name]) => name)
+        : [];
+      if (deleting.length === 0 || kept.length > 0 || differs.length > 0) {
+        fail('clearsCookie', true, {
+          setCookie: cookies.map((x) => x.raw),
+          stillInBrowser: kept.map((c) => `${c.name}=${c.value}`),
+          ...(differs.length ? { differs, sessionCookie: set?.raw } : {}),
+        });
       }
     }
+  }
+
+  if (expect.sessionExcludes !== undefined) {
+    const stored = seen.sessionId === undefined ? undefined : seen.storedSession(seen.sessionId);
+    const found = stored === undefined ? null : pathsOf(stored, new Set(expect.sessionExcludes));
+    if (found === null || found.length > 0) fail('sessionExcludes', expect.sessionExcludes, found === null ? { session: null } : found);
   }
 
   if (expect.storeOps !== undefined) {
@@ -208,6 +291,9 @@ function compare(expect, result, seen) {
       if (same !== expect.sameSession) fail('sameSession', expect.sameSession, { previous: prev ?? null, current: now ?? null });
     }
   }
+
+  const lastSigned = signed[signed.length - 1];
+  if (lastSigned?.c) seen.lastSet = { cookie: lastSigned.c, raw: lastSigned.raw };
 
   return Object.keys(expected).length ? { expected, actual } : null;
 }
@@ -268,6 +354,8 @@ async function runScenario(scenario, o, started) {
   const sessionNames = new Set(['connect.sid']);
   /** @type {{ sessionId: string | undefined } | null} */
   let previous = null;
+  /** @type {{ lastSet: { cookie: NonNullable<ReturnType<typeof parseSetCookie>>, raw: string } | null }} */
+  const cookieSeen = { lastSet: null };
 
   for (let i = 0; i < scenario.length; i++) {
     const step = /** @type {ScenarioStep} */ (scenario[i]);
@@ -308,7 +396,11 @@ async function runScenario(scenario, o, started) {
           actual: { tamper: null, cookies: jar.map((c) => c.name) },
         };
       }
-      await o.setCookie(browser, cookie.name, t.value ?? forgeSignature(cookie.value));
+      const value = typeof t.signWith === 'string' ? signWith(cookie.value, t.signWith) : (t.value ?? forgeSignature(cookie.value));
+      if (value === null) {
+        return { step: i, expected: { tamper: { browser, signWith: 'a signed session cookie' } }, actual: { tamper: `${cookie.name}=${cookie.value}` } };
+      }
+      await o.setCookie(browser, cookie.name, value);
       continue;
     }
 
@@ -343,19 +435,27 @@ async function runScenario(scenario, o, started) {
     // The probe sends a request's store events before its response event, so once the response
     // event is here the store's contents after this request are known.
     const needsProbe =
-      expect.storeSessions !== undefined || expect.sameSession !== undefined || expect.storeOps !== undefined || nextWantsSameSession(scenario, i);
+      expect.storeSessions !== undefined ||
+      expect.sameSession !== undefined ||
+      expect.storeOps !== undefined ||
+      expect.sessionExcludes !== undefined ||
+      nextWantsSameSession(scenario, i);
     const responseEvent = needsProbe
       ? await target.events.waitFor((e) => e.type === 'response' && e.requestId === last.requestId, PROBE_WAIT_MS)
       : null;
     const sessionId = typeof responseEvent?.sessionId === 'string' ? responseEvent.sessionId : undefined;
-    const failure = compare(expect, result, {
+    const seen = {
       sessionNames,
       sessionId,
       previous,
       storeCount: () => Object.keys(target.events.latest((e) => e.type === 'store')?.sessions ?? {}).length,
       storeOps: () =>
         (target.events.select?.((e) => e.type === 'store' && e.requestId === last.requestId) ?? []).map((e) => String(e.op)),
-    });
+      storedSession: (/** @type {string} */ id) => /** @type {Record<string, unknown> | undefined} */ (target.events.latest((e) => e.type === 'store')?.sessions)?.[id],
+      lastSet: cookieSeen.lastSet,
+    };
+    const failure = compare(expect, result, seen);
+    cookieSeen.lastSet = seen.lastSet;
     if (failure) return { step: i, request, ...failure };
     previous = { sessionId };
   }

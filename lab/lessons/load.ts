@@ -44,6 +44,7 @@ const FENCE = /^\s*(```|~~~)/;
 const INCLUDE = /^<<<\s+(app|solution)\/(\S+?)(?:#([\w-]+))?\s*$/;
 const REGION_LINE = /^\s*\/\/\s*#(?:end)?region\b.*$/;
 const TODO_LINE = /^(\s*)\/\/ @todo ([\w.-]+)\s*$/;
+const COMMENT_LINE = /^(\s*)\/\/ @comment ([\w.-]+)\s*$/;
 const SKIP = new Set(['node_modules', '.DS_Store', 'sessions']);
 
 export function readFiles(root: string): Files {
@@ -60,17 +61,25 @@ export function readFiles(root: string): Files {
   return out;
 }
 
-/** The code a learner sees: region markers gone, `// @todo key` lines in the learner's language. */
+/**
+ * The code a learner sees: region markers gone, `// @todo key` lines as `// TODO: …` and
+ * `// @comment key` lines as plain comments, in the learner's language (a message with several
+ * lines becomes several comment lines).
+ */
 export function localizeCode(content: string, messages: Record<string, string>, where: string): string {
   return content
     .split('\n')
     .filter((line) => !REGION_LINE.test(line))
     .map((line) => {
-      const todo = TODO_LINE.exec(line);
-      if (!todo) return line;
-      const text = messages[todo[2]!];
-      if (text === undefined) throw new LessonFormatError(where, `no message "${todo[2]}" for a // @todo in the code`);
-      return `${todo[1]}// TODO: ${text}`;
+      const marker = TODO_LINE.exec(line) ?? COMMENT_LINE.exec(line);
+      if (!marker) return line;
+      const [, indent, key] = marker as unknown as [string, string, string];
+      const kind = TODO_LINE.test(line) ? '@todo' : '@comment';
+      const text = messages[key];
+      if (text === undefined) throw new LessonFormatError(where, `no message "${key}" for a // ${kind} in the code`);
+      const lines = text.trim().split('\n');
+      if (kind === '@todo') lines[0] = `TODO: ${lines[0]}`;
+      return lines.map((l) => `${indent}// ${l}`.trimEnd()).join('\n');
     })
     .join('\n');
 }
@@ -204,7 +213,7 @@ export function loadLesson(lessonsDir: string, folder: string): Lesson {
         if (key && texts[lang].text.messages[key] === undefined) throw new LessonFormatError(`${where} (${lang})`, `missing message "${key}" used by check ${check.id}`);
       }
     }
-    // Localizing the starter and the solution proves every // @todo key exists in this language.
+    // Localizing the starter and the solution proves every // @todo and // @comment key exists in this language.
     localizeFiles(app, texts[lang].text.messages, `${where} (${lang}) app`);
     localizeFiles(solution, texts[lang].text.messages, `${where} (${lang}) solution`);
   }

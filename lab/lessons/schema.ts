@@ -37,8 +37,19 @@ export const Expectation = z
     sameSession: z.boolean().optional(),
     /** The store operations this request made, in order (e.g. ["get", "touch"]); [] = the store was not asked. */
     storeOps: z.array(StoreOp).optional(),
-    /** true: a Set-Cookie deletes the session cookie and the browser no longer holds it; false: none deletes it. */
+    /**
+     * true: a Set-Cookie deletes the session cookie with the attributes it was set with (Path,
+     * Domain, Secure, HttpOnly, SameSite) and the browser no longer holds it; false: none deletes it.
+     */
     clearsCookie: z.boolean().optional(),
+    /** Property names that must appear nowhere (at any depth) in this request's session as the store holds it after the request. */
+    sessionExcludes: z.array(z.string().min(1)).min(1).optional(),
+    /** Lifetime of the session cookie set by this request, in seconds (Max-Age, or Expires minus the response's Date). */
+    cookieLifetime: z
+      .object({ min: z.number().nonnegative().optional(), max: z.number().nonnegative().optional() })
+      .strict()
+      .refine((l) => l.min !== undefined || l.max !== undefined, 'give min, max or both')
+      .optional(),
   })
   .strict();
 export type Expectation = z.infer<typeof Expectation>;
@@ -55,7 +66,8 @@ const HeaderName = z
 export const ScenarioRequest = z
   .object({
     browser: Browser.default('A'),
-    method: z.enum(['GET', 'POST']).default('GET'),
+    /** OPTIONS: a CORS preflight (send `origin` and `access-control-request-method` in `headers`). */
+    method: z.enum(['GET', 'POST', 'OPTIONS']).default('GET'),
     path: z.string().startsWith('/'),
     form: z.record(z.string(), z.string()).optional(),
     /** Follow redirects (false: the redirect itself is the response that is checked). */
@@ -84,15 +96,22 @@ export const ScenarioStart = z
   .strict();
 
 /**
- * Change the session cookie in a browser's jar, keeping its other attributes: `value` as given,
- * or, without it, the same value with one character of its signature changed (a forged cookie).
+ * Change the session cookie in a browser's jar, keeping its other attributes: `value` as given;
+ * `signWith`: the same session id signed with this secret (a cookie from a server that used an
+ * old secret); neither: the same value with one character of its signature changed (a forgery).
  * `cookie`: the cookie's name; absent: the session cookie (a signed cookie the scenario saw set).
  */
 export const ScenarioTamper = z
   .object({
     tamper: z
-      .object({ browser: z.enum(['A', 'B']).default('A'), cookie: z.string().min(1).optional(), value: z.string().optional() })
-      .strict(),
+      .object({
+        browser: z.enum(['A', 'B']).default('A'),
+        cookie: z.string().min(1).optional(),
+        value: z.string().optional(),
+        signWith: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine((t) => t.value === undefined || t.signWith === undefined, 'give value or signWith, not both'),
   })
   .strict();
 

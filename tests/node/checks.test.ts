@@ -267,6 +267,115 @@ describe('the vocabulary of the stores and security lessons', () => {
   });
 });
 
+describe('the vocabulary of the course\'s wrong answers', () => {
+  const withJar = {
+    jar: (b: string) => browsers.jar(b),
+    setCookie: (b: string, name: string, value: string) => browsers.setCookie(b, name, value),
+  };
+
+  test('signWith re-signs the session id with the given secret: the app\'s own is accepted, another is refused', async () => {
+    const { signWith } = await import('../../lab/inside/checks.mjs');
+    // express-session signs s:<id> with HMAC-SHA256, base64 without "=", URL-encoded (cookie-signature).
+    const { createHmac } = await import('node:crypto');
+    const id = 'ZuE4nQ8hR3m0T1YwX2Lk9bVp7sDq6aCf';
+    const mac = createHmac('sha256', 'old secret').update(id).digest('base64').replace(/=+$/, '');
+    expect(signWith(`s%3A${id}.whatever`, 'old secret')).toBe(encodeURIComponent(`s:${id}.${mac}`));
+    expect(signWith('not-signed', 'old secret')).toBeNull();
+
+    const [own, other] = await runChecks({
+      ...options,
+      ...withJar,
+      checks: [
+        {
+          id: 'own',
+          message: 'm',
+          scenario: [
+            { path: '/set?name=Ana', expect: { setsCookie: true } },
+            { tamper: { browser: 'A', signWith: 'a test secret, long enough for a course' } },
+            { path: '/get', expect: { bodyIncludes: ['name=Ana'], sameSession: true } },
+          ],
+        },
+        {
+          id: 'other',
+          message: 'm',
+          scenario: [
+            { path: '/set?name=Ana', expect: { setsCookie: true } },
+            { tamper: { browser: 'A', signWith: 'thisisnotagoodsecret' } },
+            { path: '/get', expect: { bodyIncludes: ['name=Ana'], sameSession: true } },
+          ],
+        },
+      ],
+    });
+    expect(own).toMatchObject({ passed: true });
+    expect(other).toMatchObject({ passed: false, detail: { step: 2, expected: { bodyIncludes: ['name=Ana'], sameSession: true } } });
+  });
+
+  test('sessionExcludes looks at any depth of the stored session, and fails when the session is not stored', async () => {
+    const [clean, leaked, absent] = await runChecks({
+      ...options,
+      checks: [
+        { id: 'clean', message: 'm', scenario: [{ path: '/set-user', expect: { sessionExcludes: ['password'] } }] },
+        { id: 'leaked', message: 'm', scenario: [{ path: '/set-user?password=demo', expect: { sessionExcludes: ['password', 'flash'] } }] },
+        { id: 'absent', message: 'm', scenario: [{ browser: 'B', path: '/get', expect: { sessionExcludes: ['password'] } }] },
+      ],
+    });
+    expect(clean).toMatchObject({ passed: true });
+    expect(leaked).toMatchObject({ passed: false, detail: { expected: { sessionExcludes: ['password', 'flash'] }, actual: { sessionExcludes: ['user.password'] } } });
+    expect(absent).toMatchObject({ passed: false, detail: { actual: { sessionExcludes: { session: null } } } });
+  });
+
+  test('cookieLifetime reads Expires against the response date; a browser-session cookie has none', async () => {
+    const [week, seconds, browserSession] = await runChecks({
+      ...options,
+      checks: [
+        { id: 'week', message: 'm', scenario: [{ path: `/remember?ms=${7 * 24 * 3600 * 1000}`, expect: { cookieLifetime: { min: 7 * 24 * 3600 - 2, max: 7 * 24 * 3600 + 2 } } }] },
+        // A lifetime written in seconds where milliseconds were meant: 3600 ms.
+        { id: 'seconds', message: 'm', scenario: [{ path: '/remember?ms=3600', expect: { cookieLifetime: { min: 900 } } }] },
+        { id: 'browser-session', message: 'm', scenario: [{ path: '/set', expect: { cookieLifetime: { min: 1 } } }] },
+      ],
+    });
+    expect(week).toMatchObject({ passed: true });
+    expect(seconds).toMatchObject({ passed: false, detail: { expected: { cookieLifetime: { min: 900 } } } });
+    expect((seconds!.detail!.actual.cookieLifetime as Json).seconds).toBeLessThanOrEqual(5);
+    expect(browserSession).toMatchObject({ passed: false, detail: { actual: { cookieLifetime: { seconds: null } } } });
+  });
+
+  test('clearsCookie holds a deletion to the flags the cookie was set with, even one the browser would honour', async () => {
+    const [missingFlag] = await runChecks({
+      ...options,
+      checks: [{ id: 'flag', message: 'm', scenario: [{ path: '/set' }, { method: 'POST', path: '/logout?httponly=0', expect: { clearsCookie: true } }] }],
+    });
+    expect(missingFlag).toMatchObject({ passed: false, detail: { expected: { clearsCookie: true } } });
+    const actual = missingFlag!.detail!.actual.clearsCookie as Json;
+    // The browser did let go of it: the flag, not the deletion, is what failed.
+    expect(actual.stillInBrowser).toEqual([]);
+    expect(actual.differs).toEqual(['HttpOnly']);
+    expect(actual.sessionCookie).toMatch(/^connect\.sid=s%3A.*HttpOnly/);
+  });
+
+  test('OPTIONS goes out as a preflight with the headers a browser sends', async () => {
+    const [result] = await runChecks({
+      ...options,
+      checks: [
+        {
+          id: 'preflight',
+          message: 'm',
+          scenario: [
+            {
+              method: 'OPTIONS',
+              path: '/set',
+              headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
+              // Express answers OPTIONS itself with the methods the path has; no session is made.
+              expect: { status: 200, headers: { allow: 'GET' }, setsCookie: false, storeOps: [] },
+            },
+          ],
+        },
+      ],
+    });
+    expect(result).toMatchObject({ passed: true, detail: null });
+  });
+});
+
 describe('a second server of the same app', () => {
   const dirs: string[] = [];
   const extra: Instance[] = [];

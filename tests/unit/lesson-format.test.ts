@@ -92,4 +92,13 @@ describe('localizeCode', () => {
     const code = 'a\n  // #region x\n  // @todo k\n  // #endregion\nb';
     expect(localizeCode(code, { k: 'fazer algo' }, 'here')).toBe('a\n  // TODO: fazer algo\nb');
   });
+
+  it('turns // @comment into a plain comment in the language, one comment line per text line', () => {
+    const code = '// @comment head\nconst a = 1;\n  // @comment why\n';
+    const messages = { head: 'O relatório do GET /.\nVocê não precisa mudar este arquivo.', why: 'o package.json do app' };
+    expect(localizeCode(code, messages, 'here')).toBe(
+      '// O relatório do GET /.\n// Você não precisa mudar este arquivo.\nconst a = 1;\n  // o package.json do app\n',
+    );
+    expect(() => localizeCode('// @comment gone', {}, 'here')).toThrow(/no message "gone" for a \/\/ @comment/);
+  });
 });
