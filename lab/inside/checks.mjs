@@ -15,7 +15,7 @@ const BODY_EXCERPT = 600;
  * @typedef {{ status?: number, bodyIncludes?: string[], bodyExcludes?: string[], bodyMatches?: string,
  *   headers?: Record<string, string | null>, setsCookie?: boolean, cookieAttributes?: Record<string, string | boolean>,
  *   location?: string, storeSessions?: number, sameSession?: boolean, storeOps?: string[], clearsCookie?: boolean,
- *   sessionExcludes?: string[], cookieLifetime?: { min?: number, max?: number } }} Expectation
+ *   sessionExcludes?: string[], sessionStored?: boolean, cookieLifetime?: { min?: number, max?: number } }} Expectation
  * @typedef {{ browser?: string, method?: string, path: string, form?: Record<string, string>, follow?: boolean,
  *   headers?: Record<string, string>, instance?: string, expect?: Expectation, timeoutMs?: number }} ScenarioRequest
  * @typedef {{ restart: true }} ScenarioRestart
@@ -271,6 +271,11 @@ function compare(expect, result, seen) {
     }
   }
 
+  if (expect.sessionStored !== undefined) {
+    const stored = seen.sessionId !== undefined && seen.storedSession(seen.sessionId) !== undefined;
+    if (stored !== expect.sessionStored) fail('sessionStored', expect.sessionStored, { sessionId: seen.sessionId ?? null, stored });
+  }
+
   if (expect.sessionExcludes !== undefined) {
     const stored = seen.sessionId === undefined ? undefined : seen.storedSession(seen.sessionId);
     const found = stored === undefined ? null : pathsOf(stored, new Set(expect.sessionExcludes));
@@ -439,6 +444,7 @@ async function runScenario(scenario, o, started) {
       expect.sameSession !== undefined ||
       expect.storeOps !== undefined ||
       expect.sessionExcludes !== undefined ||
+      expect.sessionStored !== undefined ||
       nextWantsSameSession(scenario, i);
     const responseEvent = needsProbe
       ? await target.events.waitFor((e) => e.type === 'response' && e.requestId === last.requestId, PROBE_WAIT_MS)

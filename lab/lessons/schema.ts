@@ -42,6 +42,8 @@ export const Expectation = z
      * Domain, Secure, HttpOnly, SameSite) and the browser no longer holds it; false: none deletes it.
      */
     clearsCookie: z.boolean().optional(),
+    /** This request's session (its id at the end of the request) is (true) or is not (false) in the store afterwards. */
+    sessionStored: z.boolean().optional(),
     /** Property names that must appear nowhere (at any depth) in this request's session as the store holds it after the request. */
     sessionExcludes: z.array(z.string().min(1)).min(1).optional(),
     /** Lifetime of the session cookie set by this request, in seconds (Max-Age, or Expires minus the response's Date). */

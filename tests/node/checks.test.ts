@@ -324,6 +324,20 @@ describe('the vocabulary of the course\'s wrong answers', () => {
     expect(absent).toMatchObject({ passed: false, detail: { actual: { sessionExcludes: { session: null } } } });
   });
 
+  test('sessionStored: the session this request ended with is (or is not) in the store afterwards', async () => {
+    const [kept, destroyed, wrong] = await runChecks({
+      ...options,
+      checks: [
+        { id: 'kept', message: 'm', scenario: [{ path: '/set', expect: { sessionStored: true } }] },
+        { id: 'destroyed', message: 'm', scenario: [{ path: '/set' }, { path: '/destroy', expect: { sessionStored: false } }] },
+        { id: 'wrong', message: 'm', scenario: [{ path: '/set' }, { path: '/get', expect: { sessionStored: false } }] },
+      ],
+    });
+    expect(kept).toMatchObject({ passed: true });
+    expect(destroyed).toMatchObject({ passed: true });
+    expect(wrong).toMatchObject({ passed: false, detail: { expected: { sessionStored: false }, actual: { sessionStored: { stored: true } } } });
+  });
+
   test('cookieLifetime reads Expires against the response date; a browser-session cookie has none', async () => {
     const [week, seconds, browserSession] = await runChecks({
       ...options,

@@ -1,12 +1,11 @@
-// GET / for this lesson: which of express and express-session package.json lists, which are
-// installed in node_modules and which this server has loaded. You don't need to change this file.
+// @comment reportAbout
 const fs = require('node:fs');
 const path = require('node:path');
 
 const PACKAGES = ['express', 'express-session'];
 
 function readPackageJson() {
-  // The app's own package.json, next to this file.
+  // @comment reportPackageJson
   const text = fs.readFileSync(path.join(__dirname, 'package.json'), 'utf8');
   return JSON.parse(text);
 }
@@ -16,15 +15,18 @@ function inspect(name, pkg) {
   try {
     main = require.resolve(name);
   } catch {
-    // Not in node_modules.
+    // @comment reportNotInstalled
   }
   const installed = main
     ? JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version
     : null;
   return {
-    listed: (pkg.dependencies && pkg.dependencies[name]) || null, // the range package.json asks for
-    installed, // the version in node_modules
-    loaded: Boolean(main && require.cache[main]), // has the server required it?
+    // @comment reportListed
+    listed: (pkg.dependencies && pkg.dependencies[name]) || null,
+    // @comment reportInstalled
+    installed,
+    // @comment reportLoaded
+    loaded: Boolean(main && require.cache[main]),
   };
 }
 

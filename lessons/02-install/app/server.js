@@ -6,7 +6,7 @@ const app = express();
 
 // @todo useSession
 
-// GET /: which packages package.json lists and which this server has loaded (see report.js).
+// @comment reportRoute
 app.get('/', report);
 
 // #region session-check

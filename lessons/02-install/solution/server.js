@@ -12,7 +12,7 @@ app.use(session({
 }));
 // #endregion
 
-// GET /: which packages package.json lists and which this server has loaded (see report.js).
+// @comment reportRoute
 app.get('/', report);
 
 // #region session-check

@@ -1,5 +1,4 @@
-// The same server as an ES module: the .mjs extension tells Node to read import/export.
-// Run it with: node server.mjs
+// @comment esmAbout
 // #region imports
 import express from 'express';
 import session from 'express-session';

@@ -5,11 +5,15 @@ const session = require('express-session');
 const app = express();
 const port = Number(process.env.PORT) || 3000;
 
+// #region cookie-options
+const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' };
+// #endregion
+
 app.use(session({
   secret: process.env.SESSION_SECRET || 'development-only-secret-do-not-use-in-production',
   resave: false,
   saveUninitialized: false,
-  cookie: { maxAge: 60 * 60 * 1000 },
+  cookie: { ...cookieOptions, maxAge: 60 * 60 * 1000 },
   // @todo passStore
 }));
 
@@ -33,16 +37,18 @@ app.get('/get-session', (req, res) => {
   res.send(`User info: ${JSON.stringify(user)} (server on port ${port})`);
 });
 
+// #region destroy
 app.post('/destroy-session', (req, res, next) => {
   req.session.destroy((error) => {
     if (error) {
       next(error);
       return;
     }
-    res.clearCookie('connect.sid');
+    res.clearCookie('connect.sid', cookieOptions);
     res.send('Session destroyed');
   });
 });
+// #endregion
 
 app.listen(port, (error) => {
   if (error) throw error;

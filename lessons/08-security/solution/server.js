@@ -35,7 +35,8 @@ app.use(session({
 app.use(express.urlencoded({ extended: false }));
 
 // #region absolute-timeout
-const ABSOLUTE_TIMEOUT = 8 * 60 * 60 * 1000;
+// 8 hours unless the environment says otherwise (?? keeps a 0 from the environment; || would not).
+const ABSOLUTE_TIMEOUT = Number(process.env.SESSION_ABSOLUTE_TIMEOUT_MS ?? 8 * 60 * 60 * 1000);
 
 app.use((req, res, next) => {
   if (!req.session.user || Date.now() - req.session.loggedInAt < ABSOLUTE_TIMEOUT) {

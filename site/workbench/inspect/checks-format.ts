@@ -27,6 +27,7 @@ export const KNOWN_FIELDS = [
   'sameSession',
   'storeOps',
   'clearsCookie',
+  'sessionStored',
   'sessionExcludes',
   'cookieLifetime',
   'response',
