@@ -101,7 +101,7 @@ function region(content: string, name: string | undefined, where: string): strin
   return body.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n');
 }
 
-const FENCE_LANG: Record<string, string> = { '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.json': 'json', '.ejs': 'html', '.html': 'html', '.sh': 'sh' };
+const FENCE_LANG: Record<string, string> = { '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.ts': 'ts', '.json': 'json', '.ejs': 'html', '.html': 'html', '.sh': 'sh' };
 
 function splitSteps(body: string, sources: { app: Files; solution: Files }, messages: Record<string, string>, where: string): StepText[] {
   const steps: StepText[] = [];

@@ -8,6 +8,7 @@ import destroy from './05-destroy.ts';
 import stores from './06-stores.ts';
 import flash from './07-flash.ts';
 import security from './08-security.ts';
+import realApp from './09-real-app.ts';
 
 export const WRONG_ANSWERS: Record<string, LessonWrongAnswers> = {
   '01-how-sessions-work': howSessionsWork,
@@ -18,4 +19,5 @@ export const WRONG_ANSWERS: Record<string, LessonWrongAnswers> = {
   '06-stores': stores,
   '07-flash': flash,
   '08-security': security,
+  '09-real-app': realApp,
 };
