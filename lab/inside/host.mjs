@@ -5,7 +5,7 @@
 // none outlives it. The protocol is in lab/README.md.
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { Instance, hostError } from './instance.mjs';
+import { Instance, hostError, killAllRunsNow } from './instance.mjs';
 import { createBrowsers } from './client.mjs';
 import { runChecks } from './checks.mjs';
 import { Standby } from './standby.mjs';
@@ -69,6 +69,16 @@ async function listeningPort(inst, timeoutMs) {
   }
 }
 
+/**
+ * A request's result when the server is busy: the hops sent so far, and `error.key` `busy` with
+ * how long it has been (`ms`).
+ * @param {Instance} inst @param {string} browser @param {unknown[]} hops
+ */
+async function busyResult(inst, browser, hops) {
+  const ms = inst.busy?.ms ?? 0;
+  return { hops, jar: await browsers.jar(browser), error: { key: 'busy', message: `the server has been busy for ${ms} ms (its event loop is blocked)`, ms } };
+}
+
 /** @type {Record<string, (cmd: Record<string, any>) => Promise<unknown>>} */
 const ops = {
   async start(cmd) {
@@ -84,9 +94,18 @@ const ops = {
   async request(cmd) {
     const inst = runningInstance(cmd.instance);
     const timeoutMs = Number(cmd.timeoutMs) > 0 ? Number(cmd.timeoutMs) : 5000;
-    const port = await listeningPort(inst, timeoutMs);
-    return browsers.send({
-      browser: cmd.browser ?? 'A',
+    const browser = cmd.browser ?? 'A';
+    // A server stuck before it listens is said to be stuck at once, not after the wait.
+    if (inst.busy && !inst.run?.listening) return busyResult(inst, browser, []);
+    let port;
+    try {
+      port = await listeningPort(inst, timeoutMs);
+    } catch (err) {
+      if (/** @type {any} */ (err)?.key === 'notListening' && inst.busy) return busyResult(inst, browser, []);
+      throw err;
+    }
+    const result = await browsers.send({
+      browser,
       port,
       host: inst.host,
       method: cmd.method ?? 'GET',
@@ -95,6 +114,8 @@ const ops = {
       timeoutMs,
       ...(cmd.form ? { form: cmd.form } : {}),
     });
+    // No answer because the server's code never yields (an endless loop), not a route that forgot to answer.
+    return result.error?.key === 'timeout' && inst.busy ? busyResult(inst, browser, result.hops) : result;
   },
   async jar(cmd) {
     return browsers.jar(cmd.browser ?? 'A');
@@ -197,6 +218,7 @@ process.on('uncaughtException', (err) => {
   process.stderr.write(`session-lab host: ${err?.stack ?? err}\n`);
   standby?.dispose();
   for (const inst of instances.values()) inst.run?.child.kill('SIGKILL');
+  killAllRunsNow();
   process.exit(1);
 });
 // A parent that is SIGKILLed may leave stdin open (a pty): also watch for being orphaned.

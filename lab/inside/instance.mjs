@@ -7,17 +7,35 @@ import { createServer } from 'node:net';
 import { isAbsolute, normalize, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
 import { EventLog } from './event-log.mjs';
+import { heapLimitMb, lessonExecArgv } from './node-options.mjs';
+import { BusyWatch } from './busy.mjs';
 
 const require = createRequire(import.meta.url);
 /** @type {{ syntaxLocation: (text: string, cwd: string) => any, fatalFromOutput: (text: string, cwd: string) => any }} */
 const locate = require('./locate.cjs');
+/** @type {typeof import('./procfs.cjs')} */
+const procfs = require('./procfs.cjs');
+
+/** The variable that marks every process of one run of a lesson server (see procfs.cjs). */
+export const RUN_MARKER = 'SESSION_LAB_RUN';
+/** This host's runs are `<HOST_TREE>.<n>`: all of them can be found at once. */
+export const HOST_TREE = randomBytes(6).toString('hex');
+let runSerial = 0;
+
+/** Every process of every run of this host, at once, without waiting (the host is dying). */
+export function killAllRunsNow() {
+  procfs.killTreeNow({ marker: { name: RUN_MARKER, value: `${HOST_TREE}.`, prefix: true } });
+}
 
 const OUTPUT_BUDGET = 256 * 1024; // characters per second and instance relayed to the terminal
 const STDERR_TAIL = 16 * 1024; // kept to read a fatal error Node printed (see locate.cjs)
 const CLOSE_GRACE_MS = 1000; // after 'exit', how long stdio and IPC may take to drain
 const STOP_GRACE_MS = 2000; // SIGTERM, then SIGKILL
 const SYNTAX_HOLD_MS = 1500; // an ES module's SyntaxError waits for stderr to say where it is
+/** What V8 prints when the heap bound is reached ("FATAL ERROR: … JavaScript heap out of memory"). */
+const OUT_OF_MEMORY = /FATAL ERROR:.*JavaScript heap out of memory/;
 
 /** @typedef {(frame: Record<string, unknown>) => void} Emit */
 /** @typedef {{ key: string, message: string }} HostError */
@@ -92,6 +110,7 @@ class OutputBudget {
 
 /**
  * @typedef {{ child: import('node:child_process').ChildProcess, pid: number | undefined, listening: boolean,
+ *   marker: string, reaped: Promise<unknown>, leftover: import('./procfs.cjs').ProcRef[], watch: BusyWatch | null,
  *   ended: boolean, stopping: boolean, errorSeen: boolean, stderrTail: string, code: number | null,
  *   signal: string | null, held: Record<string, any> | null, heldTimer?: NodeJS.Timeout,
  *   exited: Promise<{ code: number | null, signal: string | null }>, onEnd: () => void,
@@ -126,6 +145,11 @@ export class Instance {
 
   get running() {
     return Boolean(this.run && !this.run.ended);
+  }
+
+  /** The running server's event loop has been blocked since `since`, for `ms`; null when it turns. */
+  get busy() {
+    return this.running ? (this.run?.watch?.busy ?? null) : null;
   }
 
   /**
@@ -176,22 +200,29 @@ export class Instance {
    */
   spawn(entry, lessonEnv) {
     const warm = this.standby?.take() ?? null;
+    // Inherited by whatever the server starts (unless it drops its environment): how its tree is found.
+    const marker = `${HOST_TREE}.${++runSerial}`;
+    const runEnv = { ...lessonEnv, [RUN_MARKER]: marker };
     const child =
       warm ??
       fork(entry, [], {
         cwd: this.cwd,
-        execArgv: ['--require', this.probePath],
-        env: { ...process.env, ...lessonEnv },
+        execArgv: lessonExecArgv(this.probePath),
+        env: { ...process.env, ...runEnv },
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       });
     // The warm process has the host's environment: it adds the lesson's before running the entry.
-    if (warm) warm.send({ t: 'run', entry, env: lessonEnv });
+    if (warm) warm.send({ t: 'run', entry, env: runEnv });
     /** @type {(v: { code: number | null, signal: string | null }) => void} */
     let resolveExited = () => {};
     /** @type {Run} */
     const run = {
       child,
       pid: child.pid,
+      marker,
+      reaped: Promise.resolve(),
+      leftover: [],
+      watch: null,
       listening: false,
       ended: false,
       stopping: false,
@@ -207,6 +238,12 @@ export class Instance {
     };
     run.onEnd = () => resolveExited({ code: run.code, signal: run.signal });
     this.run = run;
+    // Busy: alive, but its event loop does not turn (busy.mjs); said as notices, never guessed from output.
+    run.watch = new BusyWatch({
+      pid: child.pid,
+      onBusy: (data) => this.emit({ t: 'notice', instance: this.name, key: 'busy', data }),
+      onUnblocked: (data) => this.emit({ t: 'notice', instance: this.name, key: 'unblocked', data }),
+    });
 
     for (const stream of /** @type {const} */ (['stdout', 'stderr'])) {
       const decoder = new StringDecoder('utf8');
@@ -223,11 +260,26 @@ export class Instance {
     child.on('exit', (code, signal) => {
       run.code = code;
       run.signal = signal;
+      run.watch?.stop();
+      // Nothing the server started outlives it, however it ended.
+      run.reaped = this.reap(run);
       setTimeout(() => this.finish(run), CLOSE_GRACE_MS).unref();
     });
     // 'close' comes after stdio and the IPC channel are drained: every event has arrived.
     child.on('close', () => this.finish(run));
     return warm !== null;
+  }
+
+  /**
+   * Ends what a run of the server left behind: every process with its marker, and what was its
+   * tree when a stop began (a child that dropped the marker is found by its parent, while the
+   * parent lives). Resolves once they are gone (at most a second).
+   * @param {Run} run
+   */
+  async reap(run) {
+    procfs.signalTree(run.leftover);
+    await procfs.killTree({ marker: { name: RUN_MARKER, value: run.marker } });
+    await procfs.waitGone(run.leftover);
   }
 
   /** @param {Run} run @param {'stdout' | 'stderr'} stream @param {string} text */
@@ -251,6 +303,8 @@ export class Instance {
     }
     if (msg.t !== 'probe' || !msg.event || typeof msg.event.type !== 'string') return;
     const event = msg.event;
+    // The host's own business (busy or not): never a frame.
+    if (event.type === 'heartbeat') return run.watch?.beat();
     if (event.type === 'listening') this.onListening(run, event);
     if (event.type === 'error') {
       run.errorSeen = true;
@@ -301,7 +355,22 @@ export class Instance {
     if (run.ended) return;
     run.ended = true;
     this.standby?.prepare();
+    run.watch?.stop();
     this.releaseHeld(run);
+    if (!run.stopping && OUT_OF_MEMORY.test(run.stderrTail)) {
+      // V8 aborts (SIGABRT) when the heap bound is reached: nothing the probe could report.
+      run.errorSeen = true;
+      const mb = heapLimitMb();
+      this.publish({
+        type: 'error',
+        kind: 'outOfMemory',
+        message: 'JavaScript heap out of memory',
+        ...(mb === null ? {} : { limitMb: mb }),
+        stack: run.stderrTail.slice(-2000),
+        fromOutput: true,
+        time: Date.now(),
+      });
+    }
     if (!run.errorSeen && !run.stopping && run.code !== 0 && run.code !== null) {
       // The probe could not report (it died first): read what Node printed.
       const fatal = locate.fatalFromOutput(run.stderrTail, this.cwd);
@@ -348,10 +417,15 @@ export class Instance {
     const run = this.run;
     if (!run || run.ended) throw hostError('notRunning', 'the server is not running');
     run.stopping = true;
+    // A server being stopped is no longer news, busy or not.
+    run.watch?.stop();
+    // Its tree now, while every parent lives: ended with it once it has exited (see reap).
+    if (run.pid !== undefined) run.leftover = procfs.findTree({ marker: { name: RUN_MARKER, value: run.marker }, roots: [run.pid] }).filter((p) => p.pid !== run.pid);
     run.child.kill('SIGTERM');
     const timer = setTimeout(() => run.child.kill('SIGKILL'), graceMs);
     const { code, signal } = await run.exited;
     clearTimeout(timer);
+    await run.reaped;
     return { instance: this.name, code, signal };
   }
 

@@ -26,6 +26,7 @@ const HEADER = 'x-session-lab';
 const STORE_OPS = ['get', 'set', 'destroy', 'touch', 'regenerate', 'clear'];
 const RESPONSE_WAIT_MS = 1000; // how long a response event waits for its request's store events
 const ALL_TIMEOUT_MS = 1000;
+const HEARTBEAT_MS = 500; // a `heartbeat` event this often while the event loop turns
 
 /**
  * @typedef {{ requestId: string, browser: string, pending: number, done: boolean,
@@ -524,6 +525,52 @@ function onServerError(err) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Liveness and listening
+
+/** The event loop turns: a `heartbeat` event every HEARTBEAT_MS. Their absence while the process
+ * lives is how the host tells a busy server (an endless loop) from a quiet one. */
+function startHeartbeat() {
+  setInterval(() => send({ type: 'heartbeat' }), HEARTBEAT_MS).unref();
+}
+
+/**
+ * `listen` arguments with `host` added when they name no host and no path (what `app.listen(PORT)`
+ * gives): on the local runner a lesson server is not reachable from the network. A host the
+ * learner named (`'0.0.0.0'`, `'::'`) is kept.
+ * @param {unknown[]} args @param {string} host @returns {unknown[]}
+ */
+function withDefaultHost(args, host) {
+  const [first, ...rest] = args;
+  if (first !== null && typeof first === 'object') {
+    const o = /** @type {Record<string, unknown>} */ (first);
+    // A handle, a file descriptor or a socket path: not a TCP address.
+    if (o.host !== undefined || o.path !== undefined || o.fd !== undefined || o._handle !== undefined || o.handle !== undefined) return args;
+    if (first instanceof net.Server || first instanceof net.Socket) return args;
+    return [{ ...o, host }, ...rest];
+  }
+  if (typeof first === 'function') return [0, host, ...args];
+  if (typeof first === 'string' && !/^\d+$/.test(first)) return args; // a socket path
+  if (typeof rest[0] === 'string') return args; // a host named
+  return [first ?? 0, host, ...rest];
+}
+
+/** @param {string} host */
+function defaultListenHost(host) {
+  const proto = /** @type {any} */ (net.Server.prototype);
+  const listen = proto.listen;
+  Object.defineProperty(proto, 'listen', {
+    configurable: true,
+    writable: true,
+    enumerable: false,
+    value: function probedListen(/** @type {unknown[]} */ ...args) {
+      let actual = args;
+      safe(() => (actual = withDefaultHost(args, host)));
+      return listen.apply(this, actual);
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Installation
 
 function install() {
@@ -569,6 +616,11 @@ function install() {
     });
     return exp;
   };
+
+  // The local runner asks for loopback (lab/runner/processes.ts); a WebContainer does not.
+  const listenHost = process.env.SESSION_LAB_LISTEN_HOST;
+  if (listenHost) safe(() => defaultListenHost(listenHost));
+  startHeartbeat();
 
   process.on('uncaughtExceptionMonitor', (err, origin) => safe(() => reportCrash(err, origin)));
   process.on('message', (msg) =>

@@ -7,6 +7,7 @@
 import { fork } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { lessonExecArgv } from './node-options.mjs';
 
 /** What marks a change of installed packages: npm rewrites these on every install. */
 const PACKAGE_MARKS = ['node_modules', join('node_modules', '.package-lock.json')];
@@ -40,7 +41,7 @@ export class Standby {
     if (this.child || this.disposed) return;
     const child = fork(this.warmPath, [], {
       cwd: this.cwd,
-      execArgv: ['--require', this.probePath],
+      execArgv: lessonExecArgv(this.probePath),
       env: process.env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

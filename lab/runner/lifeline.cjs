@@ -2,7 +2,9 @@
 // process and everything it started die with the runner, even when the runner is SIGKILLed and
 // cannot clean up. The runner holds the other end of a pipe on fd 3 and never writes to it; when
 // the runner dies the kernel closes it, we read EOF, and kill our own process group (the runner
-// starts each process as a group leader). Invisible to the lesson otherwise: the socket is unref'd
+// starts each process as a group leader), and, on Linux, our whole tree: every process that carries
+// our SESSION_LAB_TREE marker (detached ones too), works in our folder, or descends from us (see
+// lab/inside/procfs.cjs). Invisible to the lesson otherwise: the socket is unref'd
 // (it never keeps the process alive), and the preload removes itself from process.execArgv and
 // its variable from process.env so child_process.fork() does not pass it on.
 'use strict';
@@ -12,6 +14,17 @@ const { realpathSync } = require('node:fs');
 const ENV = 'SESSION_LAB_LIFELINE_FD';
 const fd = Number(process.env[ENV]);
 delete process.env[ENV];
+// Kept in the environment: what we start inherits it (that is how the tree is found).
+const marker = process.env.SESSION_LAB_TREE;
+const folder = process.cwd();
+/** @type {typeof import('../inside/procfs.cjs') | null} */
+let procfs = null;
+try {
+  procfs = require('../inside/procfs.cjs');
+} catch {
+  // without it, the process group alone
+}
+const since = procfs ? procfs.nowStart() : '';
 const isSelf = (arg) => {
   try {
     return typeof arg === 'string' && (arg === __filename || realpathSync(arg) === __filename);
@@ -31,6 +44,14 @@ if (Number.isInteger(fd) && fd > 2) {
   }
   if (socket) {
     const die = () => {
+      try {
+        // First, while every parent lives: a child that dropped the marker is found by its parent.
+        if (procfs && marker) {
+          procfs.killTreeNow({ marker: { name: 'SESSION_LAB_TREE', value: marker }, roots: [process.pid], cwdInside: folder, startedFrom: since });
+        }
+      } catch {
+        // the group below still goes
+      }
       try {
         if (process.platform !== 'win32') process.kill(-process.pid, 'SIGKILL');
       } catch {

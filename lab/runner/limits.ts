@@ -28,6 +28,8 @@ export interface Limits {
   killGraceMs: number;
   /** Interval of the SSE keep-alive comment (also how a dead connection is noticed). */
   heartbeatMs: number;
+  /** JavaScript heap of one lesson server, in MB (node's --max-old-space-size, set by the host). */
+  lessonHeapMb: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -43,6 +45,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   goneGraceMs: 5_000,
   killGraceMs: 1000,
   heartbeatMs: 15_000,
+  lessonHeapMb: 256,
 });
 
 export function resolveLimits(overrides: Partial<Limits> = {}): Limits {

@@ -12,6 +12,7 @@ import { isObject } from './http.ts';
 import type { Limits } from './limits.ts';
 import { createOutputLog, type ExitInfo, type OutputLog, type StreamName } from './output.ts';
 import { parseRelPath, resolveForRead } from './paths.ts';
+import { TREE_ENV, endProcessTree, endProcessTreeNow, snapshotProcessTree } from './tree.ts';
 
 /** Lab scripts a page may start, by name; resolved in labDir, never from a page-given path. */
 export const LAB_SCRIPTS: readonly string[] = ['host.mjs', 'client.mjs'];
@@ -89,13 +90,20 @@ export interface StartOptions {
   lifeline: string;
   /** A `listening` frame of the host (only host.mjs's frames are read). */
   onListening(port: number): void;
+  /** Its place in the workspace's process tree (tree.ts: `nextMarker`). */
+  marker: string;
 }
 
-export function minimalEnv(): NodeJS.ProcessEnv {
+export function minimalEnv(marker: string, limits: Pick<Limits, 'lessonHeapMb'>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     HOME: process.env.HOME ?? homedir(),
     [LIFELINE_ENV]: String(LIFELINE_FD),
+    [TREE_ENV]: marker,
+    // For the host (lab/inside): lesson servers that name no host listen on loopback only (the
+    // probe), and their JavaScript heap is bounded.
+    SESSION_LAB_LISTEN_HOST: '127.0.0.1',
+    SESSION_LAB_HEAP_MB: String(Math.floor(limits.lessonHeapMb)),
   };
   if (process.platform === 'win32' && process.env.SystemRoot) env.SystemRoot = process.env.SystemRoot;
   // The operator's switch for the host's warm standby (lab/README.md); never set by a page.
@@ -108,7 +116,7 @@ export function startProcess(plan: SpawnPlan, options: StartOptions): ManagedPro
   try {
     child = spawn(process.execPath, ['--require', options.lifeline, plan.script, ...plan.args], {
       cwd: options.cwd,
-      env: minimalEnv(),
+      env: minimalEnv(options.marker, options.limits),
       // fd 3: the lifeline. Nothing is ever written to it; when the runner dies the child sees EOF.
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
       shell: false,
@@ -142,6 +150,9 @@ export function startProcess(plan: SpawnPlan, options: StartOptions): ManagedPro
     : null;
   let alive = true;
   let finished = false;
+  /** Its tree when a kill began (a detached child that dropped its environment is found by its parent). */
+  let snapshot: ReturnType<typeof snapshotProcessTree> = [];
+  let reaped: Promise<void> = Promise.resolve();
   let exitInfo: ExitInfo = { code: null, signal: null };
   let resolveExited!: (info: ExitInfo) => void;
   const exited = new Promise<ExitInfo>((resolve) => (resolveExited = resolve));
@@ -168,14 +179,16 @@ export function startProcess(plan: SpawnPlan, options: StartOptions): ManagedPro
     }
     log.finish(exitInfo);
     child.stdio[3]?.destroy();
-    resolveExited(exitInfo);
+    void reaped.then(() => resolveExited(exitInfo));
   };
   child.on('exit', (code, signal) => {
     alive = false;
     exitInfo = { code, signal };
     // What it started and left behind dies with it: nothing escapes the process bound. (Its pid,
-    // the group's id, cannot be reused while a member of the group is alive.)
+    // the group's id, cannot be reused while a member of the group is alive.) Its group, then its
+    // tree (detached children too); `exited` waits for the tree to be gone.
     if (GROUPS) signalGroup('SIGKILL');
+    reaped = endProcessTree(options.marker, snapshot).catch(() => undefined);
     const timer = setTimeout(finish, CLOSE_WAIT_MS);
     timer.unref();
   });
@@ -205,6 +218,7 @@ export function startProcess(plan: SpawnPlan, options: StartOptions): ManagedPro
       if (killing) return killing;
       // Once it has exited its group was killed with it (see 'exit'); never signal a stale pid.
       if (!alive) return exited;
+      snapshot = snapshotProcessTree(options.marker, pid);
       signalGroup('SIGTERM');
       const timer = setTimeout(() => {
         if (alive) signalGroup('SIGKILL');
@@ -217,7 +231,9 @@ export function startProcess(plan: SpawnPlan, options: StartOptions): ManagedPro
       return killing;
     },
     killNow() {
-      if (alive) signalGroup('SIGKILL');
+      if (!alive) return;
+      endProcessTreeNow(options.marker, pid);
+      signalGroup('SIGKILL');
     },
   };
 }

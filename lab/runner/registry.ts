@@ -17,6 +17,7 @@ import { RunnerError, notFound, overLimit } from './errors.ts';
 import type { Limits } from './limits.ts';
 import type { ManagedProcess } from './processes.ts';
 import type { PreviewProxy } from './preview-proxy.ts';
+import { createWorkspaceTree, endWorkspaceTree, endWorkspaceTreeNow, type WorkspaceTree } from './tree.ts';
 import { createWorkspaceFiles, type WorkspaceFiles } from './workspace.ts';
 
 /** Ports a workspace's host may report; beyond this the oldest are forgotten. */
@@ -33,6 +34,8 @@ export interface WorkspaceEntry {
   /** Ports the workspace's host reported (`listening`): the only ones a preview may reach. */
   readonly ports: Set<number>;
   readonly previews: Map<number, Promise<PreviewProxy>>;
+  /** Every process it starts is marked as its own, so what they leave behind can be ended. */
+  readonly tree: WorkspaceTree;
   /** Output streams open now. */
   streams: number;
   /** The page closed its last stream (the tab went away): disposed after the grace. */
@@ -148,6 +151,7 @@ export function createRegistry(options: { tmpRoot: string; depsDir: string; limi
         processes: new Map(),
         ports: new Set(),
         previews: new Map(),
+        tree: createWorkspaceTree(),
         streams: 0,
         gone: false,
         visible: true,
@@ -180,6 +184,7 @@ export function createRegistry(options: { tmpRoot: string; depsDir: string; limi
       entries.delete(entry.id);
       const done = (async () => {
         await Promise.allSettled([...entry.processes.values()].map((p) => p.kill()));
+        await endWorkspaceTree(entry.tree, entry.files.dir).catch(() => undefined);
         await Promise.allSettled([...entry.previews.values()].map(async (p) => (await p).close()));
         await entry.files.remove().catch(() => undefined);
       })();
@@ -220,6 +225,7 @@ export function createRegistry(options: { tmpRoot: string; depsDir: string; limi
         entry.disposed = true;
         if (entry.timer) clearTimeout(entry.timer);
         for (const proc of entry.processes.values()) if (proc.alive) proc.killNow();
+        endWorkspaceTreeNow(entry.tree, entry.files.dir);
       }
       for (const entry of all) {
         try {

@@ -11,6 +11,7 @@ import { planSpawn, startProcess, type ManagedProcess } from './processes.ts';
 import { startPreviewProxy } from './preview-proxy.ts';
 import type { Registry, WorkspaceEntry } from './registry.ts';
 import { resumeOffset, streamOutput } from './output-stream.ts';
+import { nextMarker } from './tree.ts';
 import { acceptWebSocket, refuseUpgrade, wantsWebSocket } from './websocket.ts';
 import { parseMount } from './workspace.ts';
 
@@ -135,6 +136,7 @@ export function createRouter(ctx: RouteContext): Router {
           limits,
           lifeline: ctx.lifeline,
           onListening: (port) => registry.learnPort(entry, port),
+          marker: nextMarker(entry.tree),
         });
         registry.addProcess(entry, proc);
         sendJson(res, 201, { pid: proc.pid });

@@ -52,8 +52,9 @@ describe('runner processes', () => {
     const events = await sse.until(isExit);
     const out = stdoutOf(events);
     expect(out).toContain('deps: fake express');
-    // A minimal environment: nothing from the runner's own environment beyond PATH and HOME.
-    expect(out).toMatch(/env: HOME,PATH cwd:/);
+    // A minimal environment: nothing from the runner's own environment beyond PATH and HOME, and
+    // the runner's own variables (the heap bound, loopback, the tree marker: lab/README.md).
+    expect(out).toMatch(/env: HOME,PATH,SESSION_LAB_HEAP_MB,SESSION_LAB_LISTEN_HOST,SESSION_LAB_TREE cwd:/);
     expect(out).toContain(`cwd: ${ws.dir}`);
     expect(out).toContain('got olá');
     expect(events.filter((e) => e.data.t === 'chunk' && e.data.stream === 'stderr').map((e) => e.data.data).join('')).toBe('to stderr\n');
