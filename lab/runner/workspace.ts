@@ -8,6 +8,7 @@ import { RunnerError, badRequest, overLimit } from './errors.ts';
 import { isObject } from './http.ts';
 import type { Limits } from './limits.ts';
 import { DEPS_LINK, checkRealDir, parseRelPath, resolveForRead, resolveForWrite } from './paths.ts';
+import { openForRead, openForWrite, pinnedOpen } from './pinned-open.ts';
 
 export interface WorkspaceFiles {
   /** The workspace's real path (the cwd of its processes). */
@@ -82,7 +83,8 @@ export async function createWorkspaceFiles(parent: string, depsDir: string, limi
     await symlink(depsDir, link, 'junction');
   };
 
-  const writeOne = async (segments: string[], content: string | Buffer) => {
+  /** Where the platform cannot pin folders (no /proc/self/fd): check the path, then open it. */
+  const openChecked = async (segments: string[]) => {
     const target = await resolveForWrite(dir, segments);
     if (target.missingDirs) {
       try {
@@ -92,11 +94,17 @@ export async function createWorkspaceFiles(parent: string, depsDir: string, limi
       }
       await checkRealDir(dir, target.missingDirs);
     }
+    // O_NOFOLLOW: a link swapped in at the last moment is refused, never written through.
+    return open(target.path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, FILE_MODE);
+  };
+
+  const writeOne = async (segments: string[], content: string | Buffer) => {
     let handle;
     try {
-      // O_NOFOLLOW: a link swapped in at the last moment is refused, never written through.
-      handle = await open(target.path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, FILE_MODE);
+      // Linux: every folder on the way pinned, so a link swapped in meanwhile cannot redirect it.
+      handle = await (pinnedOpen ? openForWrite(dir, segments) : openChecked(segments));
     } catch (e) {
+      if (e instanceof RunnerError) throw e;
       throw fsError(e, segments);
     }
     try {
@@ -134,6 +142,21 @@ export async function createWorkspaceFiles(parent: string, depsDir: string, limi
     async read(path) {
       const segments = parseRelPath(path);
       if (removed) throw new RunnerError(404, 'workspaceNotFound', 'the workspace was disposed');
+      if (pinnedOpen) {
+        let handle;
+        try {
+          handle = await openForRead(dir, segments);
+        } catch (e) {
+          if (e instanceof RunnerError) throw e;
+          throw fsError(e, segments);
+        }
+        try {
+          if ((await handle.stat()).size > limits.maxFileBytes) throw new RunnerError(413, 'fileTooLarge', `${path} is larger than ${limits.maxFileBytes} bytes`);
+          return await handle.readFile();
+        } finally {
+          await handle.close();
+        }
+      }
       const real = await resolveForRead(dir, segments);
       const st = await stat(real);
       if (!st.isFile()) throw badRequest('notAFile', `${path} is not a file`);
