@@ -49,6 +49,8 @@ export interface ServerErrorEvent {
   readonly line?: number;
   readonly column?: number;
   readonly stack: string;
+  /** `kind` `outOfMemory`: the heap bound it reached, in MB (when the runtime sets one). */
+  readonly limitMb?: number;
 }
 export type ProbeEvent = ListeningEvent | RequestEvent | ResponseEvent | StoreEvent | ServerErrorEvent;
 export type ProbeEventType = ProbeEvent['type'];
@@ -161,8 +163,10 @@ export interface Hop {
   readonly ms: number;
 }
 export interface RequestFailure {
-  readonly key: 'timeout' | 'refused' | 'reset' | 'tooManyRedirects' | 'failed';
+  /** `busy`: no answer because the server's event loop is blocked (an endless loop), for `ms`. */
+  readonly key: 'timeout' | 'refused' | 'reset' | 'tooManyRedirects' | 'failed' | 'busy';
   readonly message: string;
+  readonly ms?: number;
 }
 export interface RequestResult {
   readonly hops: readonly Hop[];

@@ -70,14 +70,14 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
       timeline: slot(root, 'inspect-timeline'),
       checks: slot(root, 'inspect-checks'),
     },
-    { t, session, payload: () => payload!, progress },
+    { t, session, payload: () => payload!, progress, onRestart: () => void restartNow() },
   );
   const handle: WorkbenchHandle = { session, editor, inspector, lesson: () => payload!.lesson };
   root.sessionLab = handle;
   await nextTask();
 
   mountRunControls(slot(root, 'run-controls'), { t, session, onRun: () => void restartNow() });
-  mountBootPanel(slot(root, 'boot'), { t, session, onChooseRuntime: (preference) => void session.retry(preference) });
+  mountBootPanel(slot(root, 'boot'), { t, session, onChooseRuntime: (preference) => void session.retry(preference), onRestart: () => void restartNow() });
   // The toolbar and the output panels have held their place since the first paint: show them.
   root.dataset.live = '';
   const terminal = mountTerminal(slot(root, 'terminal'), { t, theme: currentTheme, session });

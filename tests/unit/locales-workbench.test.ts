@@ -57,10 +57,10 @@ describe('workbench strings', () => {
     const used = new Set<string>();
     for (const name of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
       const source = readFileSync(join(dir, name), 'utf8');
-      for (const match of source.matchAll(/'((?:run|runtime)\.[a-zA-Z0-9_.]+)'/g)) used.add(match[1]!);
+      for (const match of source.matchAll(/'((?:run|runtime|fault)\.[a-zA-Z0-9_.]+)'/g)) used.add(match[1]!);
     }
     const built = [
-      ...['idle', 'booting', 'starting', 'running', 'stopped', 'crashed', 'failed', 'readonly', 'suspended'].map((p) => `run.phase.${p}`),
+      ...['idle', 'booting', 'starting', 'running', 'busy', 'stopped', 'crashed', 'failed', 'readonly', 'suspended'].map((p) => `run.phase.${p}`),
       ...['pending', 'active', 'done', 'failed'].map((s) => `run.boot.stepStatus.${s}`),
       ...RUNTIME_PREFERENCES.map((p) => `run.preference.${p}`),
       ...['local', 'webcontainer', 'none'].map((k) => `run.runtime.${k}`),

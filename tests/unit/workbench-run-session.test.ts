@@ -75,6 +75,16 @@ class ScriptedHost {
     this.#rejectExit(error);
   }
 
+  /** A host notice about the main server (`busy`, `unblocked`, …). */
+  notice(key: string, data: unknown = {}): void {
+    this.frame({ t: 'notice', instance: 'main', key, data });
+  }
+
+  /** The main server reports `listening` (a stuck one that got going after all). */
+  listen(): void {
+    this.frame({ t: 'event', instance: 'main', event: { type: 'listening', port: this.#port, address: '127.0.0.1', time: 1 } });
+  }
+
   /** The running server crashes on its own. */
   crash(message = 'boom'): void {
     const pid = this.#running;
@@ -120,6 +130,9 @@ class ScriptedHost {
         const exit = { t: 'exit', instance: 'main', code: 0, signal: null, pid, requested: false };
         // later, so the session already waits for `listening`
         setTimeout(() => this.#out.enqueue(`${RS}${JSON.stringify(listening)}\n${RS}${JSON.stringify(exit)}\n`), 0);
+      } else if (source.includes('BUSY_AT_START')) {
+        // an endless loop before listen: the host says it is busy, as lab/inside/busy.mjs would
+        this.frame({ t: 'notice', instance: 'main', key: 'busy', data: { since: Date.now() - 2500, ms: 2500 } });
       } else if (!source.includes('NEVER_LISTEN')) {
         this.frame({ t: 'event', instance: 'main', event: { type: 'listening', port: this.#port, address: '127.0.0.1', time: 1 } });
       }
@@ -674,5 +687,63 @@ describe('lesson session: abort', () => {
     expect(runtimes[0]!.host.killed).toBe(true);
     expect(session.runtime()).toBeNull();
     expect(session.host()).toBeNull();
+  });
+});
+
+describe('lesson session: a busy server (its event loop blocked)', () => {
+  it('a loop at start-up: busy, never "not listening" or crashed, even past the listen wait; restart recovers', async () => {
+    const { session, states } = track(setup({ timeouts: { listenMs: 100 } }));
+    const before = Date.now();
+    await session.open(payload('01-intro'), { 'server.js': 'BUSY_AT_START' });
+    // The start's wait for `listening` ran out meanwhile: still busy, since the host's `ms` ago.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const state = session.state();
+    expect(state.phase).toBe('busy');
+    expect(state.error).toBeUndefined();
+    expect(state.busy!.since).toBeLessThanOrEqual(before - 2500 + 50);
+    expect(states.some((s) => s.phase === 'crashed')).toBe(false);
+    await session.write('server.js', '// fixed');
+    await session.restart();
+    expect(session.state()).toMatchObject({ phase: 'running', port: 40_100 });
+    expect(session.state().busy).toBeUndefined();
+  });
+
+  it('a stuck start that gets going after all: running once it listens', async () => {
+    const { session, runtimes } = track(setup({ timeouts: { listenMs: 50 } }));
+    await session.open(payload('01-intro'), { 'server.js': 'BUSY_AT_START' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(session.state().phase).toBe('busy');
+    runtimes[0]!.host.listen();
+    runtimes[0]!.host.notice('unblocked', { ms: 4000 });
+    await vi.waitFor(() => expect(session.state()).toMatchObject({ phase: 'running', port: 40_100 }));
+  });
+
+  it('a loop in a route: busy with the port kept, running again when it turns; a crash while busy is a crash', async () => {
+    const { session, runtimes } = track(setup());
+    await session.open(payload('01-intro'), { 'server.js': '// fine' });
+    const host = runtimes[0]!.host;
+    host.notice('busy', { since: 1, ms: 2000 });
+    await vi.waitFor(() => expect(session.state().phase).toBe('busy'));
+    expect(session.state().port).toBe(40_100);
+    expect(Date.now() - session.state().busy!.since).toBeGreaterThanOrEqual(2000);
+    host.notice('unblocked', { ms: 3000 });
+    await vi.waitFor(() => expect(session.state()).toMatchObject({ phase: 'running', port: 40_100 }));
+    expect(session.state().busy).toBeUndefined();
+
+    host.notice('busy', { ms: 2000 });
+    await vi.waitFor(() => expect(session.state().phase).toBe('busy'));
+    host.crash('out of patience');
+    await vi.waitFor(() => expect(session.state().phase).toBe('crashed'));
+    expect(session.state().busy).toBeUndefined();
+  });
+
+  it('stop while busy: stopped, and busy is gone', async () => {
+    const { session, runtimes } = track(setup());
+    await session.open(payload('01-intro'), { 'server.js': '// fine' });
+    runtimes[0]!.host.notice('busy', { ms: 2000 });
+    await vi.waitFor(() => expect(session.state().phase).toBe('busy'));
+    await session.stop();
+    expect(session.state().phase).toBe('stopped');
+    expect(session.state().busy).toBeUndefined();
   });
 });

@@ -37,6 +37,8 @@ export interface InspectorDeps {
   readonly progress: Progress;
   /** A step's checks all passed. */
   readonly onStepDone?: (lesson: string, step: string) => void;
+  /** Restart as the Run button does it (the request panel offers it for a stuck server). */
+  readonly onRestart?: () => void;
 }
 
 export interface Inspector {
@@ -57,7 +59,7 @@ export function mountInspector(slots: InspectorSlots, deps: InspectorDeps): Insp
   const { t, session, payload, progress } = deps;
   const state = createInspectState({ session });
   const common = { t, session, payload, state };
-  const request = slots.request ? mountRequestPanel(slots.request, common) : null;
+  const request = slots.request ? mountRequestPanel(slots.request, { ...common, ...(deps.onRestart ? { onRestart: deps.onRestart } : {}) }) : null;
   const cookie = slots.cookie ? mountCookieView(slots.cookie, common) : null;
   const store = slots.store ? mountStoreView(slots.store, common) : null;
   const timeline = slots.timeline ? mountTimeline(slots.timeline, common) : null;

@@ -6,7 +6,7 @@ import type { LessonPayload, RoutePayload } from '../lesson-data.ts';
 import { normalizePreviewPath } from '../run/preview-panel.ts';
 import { sessionError } from '../run/session-error.ts';
 import type { LessonSession } from '../run/session-types.ts';
-import { errorText } from '../run/ui.ts';
+import { errorText, secondsIn } from '../run/ui.ts';
 import { el, labelled, panel, uid, type Translate } from './dom.ts';
 import { renderExchange } from './exchange-view.ts';
 import { mountJars } from './jar-view.ts';
@@ -17,6 +17,8 @@ export interface RequestPanelDeps {
   readonly session: LessonSession;
   readonly payload: () => LessonPayload;
   readonly state: InspectState;
+  /** Restart offered when the server is stuck (a busy failure), as the Run button does it. Default: `session.restart()`. */
+  readonly onRestart?: () => void;
 }
 
 export interface RequestDraft {
@@ -91,9 +93,16 @@ export function mountRequestPanel(container: HTMLElement, deps: RequestPanelDeps
     followField,
   );
   const status = el('p', { class: 'inspect-status', role: 'status' });
+  // A request that got no answer because the server is stuck in a loop: the way out, at hand.
+  const restart = el('button', { type: 'button', class: 'inspect-restart', hidden: true }, t('fault.busy.restart'));
+  restart.addEventListener('click', () => {
+    restart.hidden = true;
+    if (deps.onRestart) deps.onRestart();
+    else void deps.session.restart();
+  });
   const exchange = el('div', { class: 'inspect-exchange-slot', 'aria-label': t('inspect.exchange.title'), role: 'group' });
   const jarSlot = el('div', { class: 'inspect-jar-slot' });
-  root.append(form, status, exchange, jarSlot);
+  root.append(form, status, restart, exchange, jarSlot);
   container.replaceChildren(root);
   const jars = mountJars(jarSlot, { t, state, lang: () => deps.payload().lang });
 
@@ -204,6 +213,7 @@ export function mountRequestPanel(container: HTMLElement, deps: RequestPanelDeps
     const isPost = method.value === 'POST';
     const mine = ++sending;
     send.setAttribute('aria-busy', 'true');
+    restart.hidden = true;
     status.textContent = t('inspect.request.sending', { request: `${method.value} ${target}` });
     try {
       const result = await state.send({
@@ -217,10 +227,11 @@ export function mountRequestPanel(container: HTMLElement, deps: RequestPanelDeps
       exchange.replaceChildren(renderExchange(t, result));
       const last = result.hops[result.hops.length - 1]?.response;
       status.textContent = result.error
-        ? t(`inspect.request.failure.${result.error.key}`)
+        ? t(`inspect.request.failure.${result.error.key}`, { seconds: secondsIn(result.error.ms) })
         : last
           ? t('inspect.request.answered', { status: last.status, count: result.hops.length })
           : '';
+      restart.hidden = result.error?.key !== 'busy';
       return result;
     } catch (error) {
       if (mine === sending) status.textContent = errorText(t, sessionError(error));
@@ -241,7 +252,11 @@ export function mountRequestPanel(container: HTMLElement, deps: RequestPanelDeps
       if (change === 'reset') {
         exchange.replaceChildren();
         status.textContent = '';
+        restart.hidden = true;
       }
+    }),
+    deps.session.onState((s) => {
+      if (s.phase !== 'busy') restart.hidden = true;
     }),
   ];
 

@@ -4,6 +4,7 @@
 // Built once; each state change updates text and visibility (a focused button is never replaced
 // unless the message itself changes).
 import { BOOT_STEPS, type BootStep } from '../../runtime/types.ts';
+import { createBusyNote } from './busy-note.ts';
 import { writePreference } from './preference.ts';
 import type { LessonSession, RuntimePreference, SessionState } from './session-types.ts';
 import { crashText, el, errorText, statusLine, withElement, type Translate } from './ui.ts';
@@ -20,6 +21,8 @@ export interface BootPanelDeps {
   readonly session: LessonSession;
   /** The learner picked a runtime here (saved to the settings first). Default: `session.retry(preference)`. */
   readonly onChooseRuntime?: (preference: RuntimePreference) => void;
+  /** Restart offered in a message (a busy server), as the Run button does it. Default: `session.restart()`. */
+  readonly onRestart?: () => void;
 }
 
 export interface BootPanel {
@@ -56,6 +59,7 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
   const root = el('section', { class: 'run-boot', 'aria-label': t('run.boot.region'), 'aria-live': 'polite' }, status, fallbackNote, body);
   container.replaceChildren(root);
 
+  const busy = createBusyNote(t, { restart: () => (deps.onRestart ? deps.onRestart() : void session.restart()), stop: () => void session.stop() });
   let shownMessage = '';
   let shownFallback = '';
   /** When each step in progress started, for the elapsed time. */
@@ -69,6 +73,7 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
       const text = ms >= SHOW_ELAPSED_AFTER_MS ? t('run.boot.elapsed', { seconds: Math.floor(ms / 1000) }) : '';
       if (elapsed.textContent !== text) elapsed.textContent = text;
     }
+    busy.tick();
   };
 
   const button = (label: string, onClick: () => void, primary = false) => {
@@ -140,6 +145,9 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
         state.error ? el('p', {}, errorText(t, state.error)) : null,
         el('div', { class: 'run-actions' }, button(t('run.boot.resume'), () => void session.resume(), true)),
       );
+    } else if (state.phase === 'busy') {
+      busy.show(state.busy?.since ?? Date.now());
+      parts.push(busy.node);
     } else if (state.phase === 'crashed') {
       const code = state.error?.detail?.code;
       parts.push(
@@ -177,7 +185,7 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
 
     const booting = state.steps.some((entry) => entry.status !== 'done');
     const showSteps =
-      state.runtime !== null && booting && ['booting', 'starting', 'failed', 'crashed'].includes(state.phase) && state.steps.some((s) => s.status !== 'pending');
+      state.runtime !== null && booting && ['booting', 'starting', 'busy', 'failed', 'crashed'].includes(state.phase) && state.steps.some((s) => s.status !== 'pending');
     list.hidden = !showSteps;
     resumedNote.hidden = !showSteps || state.resumed !== true;
     for (const entry of state.steps) {
@@ -192,9 +200,10 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
       else if (!activeSince.has(entry.step)) activeSince.set(entry.step, Date.now());
     }
     showElapsed();
-    // A clock only while a step is in progress on screen.
-    if (activeSince.size > 0 && ticker === null) ticker = setInterval(showElapsed, 1000);
-    else if (activeSince.size === 0 && ticker !== null) {
+    // A clock only while a step is in progress on screen, or the server is busy (its seconds count).
+    const clock = activeSince.size > 0 || state.phase === 'busy';
+    if (clock && ticker === null) ticker = setInterval(showElapsed, 1000);
+    else if (!clock && ticker !== null) {
       clearInterval(ticker);
       ticker = null;
     }

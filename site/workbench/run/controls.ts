@@ -65,13 +65,13 @@ export function mountRunControls(container: HTMLElement, deps: RunControlsDeps):
   });
 
   const render = (state: SessionState) => {
-    const live = state.phase === 'running' || state.phase === 'starting' || state.phase === 'crashed';
+    const live = state.phase === 'running' || state.phase === 'starting' || state.phase === 'crashed' || state.phase === 'busy';
     const text = t(
       live ? 'run.controls.restart' : state.phase === 'failed' ? 'run.controls.retry' : state.phase === 'suspended' ? 'run.controls.resume' : 'run.controls.run',
     );
     if (run.textContent !== text) run.textContent = text;
     run.disabled = state.phase === 'readonly' || state.phase === 'booting' || state.phase === 'idle';
-    stop.disabled = !(state.phase === 'running' || state.phase === 'starting');
+    stop.disabled = !(state.phase === 'running' || state.phase === 'starting' || state.phase === 'busy');
     const preference: RuntimePreference = state.preference;
     if (select.value !== preference && document.activeElement !== select) select.value = preference;
   };

@@ -132,7 +132,8 @@ export function mountPreview(container: HTMLElement, deps: PreviewDeps): Preview
 
   const render = (state: SessionState) => {
     crossSite.hidden = state.runtime !== 'webcontainer';
-    if (state.phase !== 'running') {
+    // A busy server keeps its preview: it answers again once it turns (or a restart reloads it).
+    if (state.phase !== 'running' && state.phase !== 'busy') {
       request += 1; // a refresh in flight is no longer wanted
       base = null;
       setEnabled(false);

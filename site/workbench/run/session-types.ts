@@ -14,8 +14,9 @@ export type { RuntimePreference } from '../../runtime/choose.ts';
 export type Files = Record<string, string>;
 
 /** `suspended`: the local runner stopped this tab's server to make room for another tab; the
- * files are kept here, and resume() starts it again. */
-export type SessionPhase = 'idle' | 'booting' | 'starting' | 'running' | 'stopped' | 'crashed' | 'failed' | 'readonly' | 'suspended';
+ * files are kept here, and resume() starts it again. `busy`: the server lives but its event loop
+ * is blocked (an endless loop?): see `busy`. */
+export type SessionPhase = 'idle' | 'booting' | 'starting' | 'running' | 'busy' | 'stopped' | 'crashed' | 'failed' | 'readonly' | 'suspended';
 export type StepStatus = 'pending' | 'active' | 'done' | 'failed';
 
 export interface StepState {
@@ -43,8 +44,11 @@ export interface SessionState {
   readonly runtime: RuntimeKind | null;
   readonly steps: readonly StepState[];
   readonly error?: SessionError;
-  /** The port the lesson server listens on (phase running). */
+  /** The port the lesson server listens on (phase running; kept while busy). */
   readonly port?: number;
+  /** Phase busy: the server lives but its event loop has been blocked (an endless loop?) since
+   * `since` (ms since the epoch, this page's clock). */
+  readonly busy?: { readonly since: number };
   /** The last syntax error / crash / port in use of the lesson server, with file and line. */
   readonly lastError?: ProbeErrorEvent;
   /** The preference in effect (settings, or the last retry's). */

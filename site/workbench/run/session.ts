@@ -71,6 +71,8 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
   type Patch = { [K in keyof SessionState]?: SessionState[K] | undefined };
   const setState = (patch: Patch) => {
     const next: Record<string, unknown> = { ...state, ...patch };
+    // `busy` describes phase busy only: any other phase ends it.
+    if (next.phase !== 'busy') delete next.busy;
     for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
     state = next as unknown as SessionState;
     listeners.state.emit(state);
@@ -95,6 +97,8 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
   let mounting: Promise<void> = Promise.resolve();
   /** How the main server last ended (for a crash noticed after its `listening`). */
   let lastExit: ExitInfo | null = null;
+  /** A start waits for the main server's `listening` (so a busy start that unblocks is starting again). */
+  let awaitingListen = false;
   const writes = new Set<Promise<void>>();
 
   const alive = () => {
@@ -136,8 +140,11 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
           const error = event as ProbeErrorEvent;
           setState({ lastError: error });
           listeners.server.emit({ type: 'error', error });
-        } else if (event.type === 'listening' && state.phase === 'crashed' && state.error?.key === 'runtime.error.serverTimeout') {
-          // A slow server that listened after all.
+        } else if (
+          event.type === 'listening' &&
+          ((state.phase === 'crashed' && state.error?.key === 'runtime.error.serverTimeout') || (state.phase === 'busy' && !awaitingListen))
+        ) {
+          // A slow (or stuck) server that listened after all.
           setState({ phase: 'running', port: event.port, error: undefined });
           listeners.server.emit({ type: 'listening', port: event.port, reason: 'restart' });
         }
@@ -146,13 +153,16 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
         if (instance !== DEFAULT_INSTANCE) return;
         lastExit = { code, signal };
         listeners.server.emit({ type: 'exit', code, signal, requested });
-        // While starting, the start's own wait reports the crash; here: a running server died.
-        if (!requested && state.phase === 'running') {
+        // While starting, the start's own wait reports the crash; here: a running (or stuck) server died.
+        if (!requested && (state.phase === 'running' || (state.phase === 'busy' && !awaitingListen))) {
           setState({ phase: 'crashed', port: undefined, error: { key: 'runtime.error.serverCrashed', detail: { code, signal } } });
         }
       }),
       client.onNotice((instance, key, data) => {
-        if (instance === DEFAULT_INSTANCE) listeners.server.emit({ type: 'notice', key, data });
+        if (instance !== DEFAULT_INSTANCE) return;
+        if (key === 'busy') onBusy(data);
+        else if (key === 'unblocked') onUnblocked(client);
+        listeners.server.emit({ type: 'notice', key, data });
       }),
       client.onHostExit((code, cause) => {
         if (host !== client) return; // we closed it ourselves
@@ -163,6 +173,31 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
       }),
     ];
   };
+
+  // ─── a busy server (its event loop blocked: the host's `busy` / `unblocked` notices) ────────
+
+  /** Phase busy, from a start or a running server: never "running" or "crashed" while it spins. */
+  const onBusy = (data: unknown) => {
+    if (!['booting', 'starting', 'running'].includes(state.phase)) return;
+    const ms = (data as { ms?: unknown } | null)?.ms;
+    busyFrom = state.phase;
+    setState({ phase: 'busy', busy: { since: Date.now() - (typeof ms === 'number' && ms > 0 ? ms : 0) } });
+  };
+  /** It turns again: running when it listens, else back to the start that waits for it. */
+  const onUnblocked = (client: HostClient) => {
+    if (state.phase !== 'busy') return;
+    const port = client.listeningPort(DEFAULT_INSTANCE);
+    if (port !== undefined && !awaitingListen) setState({ phase: 'running', port });
+    else if (awaitingListen) setState({ phase: busyFrom === 'booting' ? 'booting' : 'starting' });
+    else {
+      setState({
+        phase: 'crashed',
+        port: undefined,
+        error: { key: 'runtime.error.serverTimeout', detail: { seconds: Math.round(timeouts.listenMs / 1000) } },
+      });
+    }
+  };
+  let busyFrom: SessionState['phase'] = 'starting';
 
   /** Starts the host in the current runtime; false (and state failed) when it does not come up. */
   const connectHost = async (signal: AbortSignal, reportSteps: boolean): Promise<boolean> => {
@@ -301,7 +336,10 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
       if (superseded()) return;
       if (steps) reportStep('server', 0.7);
       lastExit = null;
-      const port = await client.whenListening(result.instance, { timeoutMs: timeouts.listenMs, signal });
+      awaitingListen = true;
+      const port = await client.whenListening(result.instance, { timeoutMs: timeouts.listenMs, signal }).finally(() => {
+        awaitingListen = false;
+      });
       if (superseded()) return;
       if (client.listeningPort(result.instance) === undefined) {
         // It listened, then ended before we got here (both in one read of the output).
@@ -318,6 +356,8 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
     } catch (error) {
       if (superseded()) return;
       const failure = sessionError(error, { entry });
+      // Stuck in a loop, not "not listening": it stays busy (Restart is offered) until it turns or ends.
+      if (state.phase === 'busy' && failure.key === 'runtime.error.serverTimeout') return;
       if (steps) failStep('server');
       if (isServerFault(failure)) setState({ phase: 'crashed', port: undefined, error: failure });
       else fail(failure, { port: undefined });

@@ -6,7 +6,7 @@
 import type { ITheme, Terminal } from '@xterm/xterm';
 import type { FitAddon } from '@xterm/addon-fit';
 import type { LessonSession, ServerEvent } from './session-types.ts';
-import { el, type Translate } from './ui.ts';
+import { el, secondsIn, type Translate } from './ui.ts';
 
 export type TerminalTheme = 'light' | 'dark';
 
@@ -299,9 +299,11 @@ export function serverLine(t: Translate, event: ServerEvent, terminal: Pick<Term
       else terminal.notice(t('run.terminal.crashed'), 'error');
       return;
     case 'notice': {
-      const data = (event.data ?? {}) as { port?: unknown; message?: unknown };
+      const data = (event.data ?? {}) as { port?: unknown; message?: unknown; ms?: unknown };
       if (event.key === 'outputTruncated') terminal.notice(t('run.terminal.notice.outputTruncated'));
       else if (event.key === 'portInUse') terminal.notice(t('run.terminal.notice.portInUse', { port: String(data.port ?? '') }), 'error');
+      else if (event.key === 'busy') terminal.notice(t('fault.busy.terminal', { seconds: secondsIn(data.ms) }), 'error');
+      else if (event.key === 'unblocked') terminal.notice(t('fault.busy.terminalUnblocked', { seconds: secondsIn(data.ms) }));
       else if (event.key === 'spawnFailed') terminal.notice(t('run.terminal.notice.spawnFailed', { message: String(data.message ?? '') }), 'error');
       else terminal.notice(t('run.terminal.notice.other', { key: event.key }));
       return;

@@ -34,6 +34,9 @@ export const statusLine = (t: Translate, state: SessionState): string =>
     ? phaseLabel(t, state)
     : t('run.status.line', { runtime: runtimeLabel(t, state.runtime), phase: phaseLabel(t, state) });
 
+/** Whole seconds in `ms` (a host notice's duration), never negative. */
+export const secondsIn = (ms: unknown): number => (typeof ms === 'number' && ms > 0 ? Math.floor(ms / 1000) : 0);
+
 /** A failure's sentence (its detail interpolated; absent values never show as `{{…}}`). */
 export function errorText(t: Translate, error: SessionError): string {
   const values: Record<string, unknown> = { seconds: '', path: '', code: '', port: '' };
@@ -44,6 +47,7 @@ export function errorText(t: Translate, error: SessionError): string {
 /** Where the learner's code failed: "server.js, line 12: Unexpected token" (or just the message). */
 export function crashText(t: Translate, error: ProbeErrorEvent): string {
   if (error.kind === 'portInUse' && error.port !== undefined) return t('run.crash.portInUse', { port: error.port });
+  if (error.kind === 'outOfMemory') return error.limitMb === undefined ? t('fault.outOfMemoryNoLimit') : t('fault.outOfMemory', { mb: error.limitMb });
   if (error.file && error.line !== undefined) {
     return t('run.crash.where', { file: error.file, line: error.line, column: error.column ?? 1, message: error.message });
   }
