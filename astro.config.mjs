@@ -5,10 +5,14 @@ import { isolationHeaders } from './lab/server/headers.ts';
 import { dependencySnapshot } from './scripts/astro-snapshot.ts';
 import { lazyChunkCss } from './scripts/astro-lazy-css.ts';
 import { CODE_THEMES } from './site/styles/code-themes.ts';
+import { normalizeBasePath } from './site/course/base-path.ts';
 
 // Session Lab: a static site. `npm start` (lab/server) serves the build with the same
 // cross-origin-isolation headers that `astro dev` and `astro preview` send here.
+// BASE_PATH=/session-lab/ builds the course for a host that serves it under that path (a GitHub
+// Pages project site); the default is the root of a domain.
 export default defineConfig({
+  base: normalizeBasePath(process.env.BASE_PATH),
   srcDir: './site',
   outDir: './dist',
   publicDir: './site/public',

@@ -7,12 +7,22 @@ import { fileURLToPath } from 'node:url';
 import { loadCourse, localizeFiles } from '../lab/lessons/load.ts';
 import { LessonMeta, LessonText } from '../lab/lessons/schema.ts';
 import { LANGS, type Lang } from '../lab/lessons/languages.ts';
+import { mistakeCallouts, proseWords } from '../lab/lessons/teaching.ts';
 
 const lessonsDir = fileURLToPath(new URL('../lessons/', import.meta.url));
 
 const Files = z.record(z.string(), z.string());
 const LessonLanguage = LessonText.extend({
-  steps: z.array(z.object({ id: z.string(), title: z.string() })),
+  steps: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      /** Words of prose (the teaching plan's time estimate). */
+      words: z.number().int(),
+      /** The "common mistake" callouts the step corrects, rendered (the teaching plan lists them). */
+      mistakes: z.array(z.string()),
+    }),
+  ),
   app: Files,
   solution: Files,
 });
@@ -20,21 +30,28 @@ const LessonLanguage = LessonText.extend({
 const lessons = defineCollection({
   loader: {
     name: 'session-lab-lessons',
-    async load({ store, parseData, generateDigest, watcher }) {
+    async load({ store, parseData, generateDigest, watcher, renderMarkdown }) {
       watcher?.add(lessonsDir);
       store.clear();
       for (const lesson of loadCourse(lessonsDir)) {
         const texts = Object.fromEntries(
-          LANGS.map((lang) => {
+          await Promise.all(LANGS.map(async (lang) => {
             const { text, steps } = lesson.texts[lang];
             const where = `lessons/${lesson.folder} (${lang})`;
             return [lang, {
               ...text,
-              steps: steps.map(({ id, title }) => ({ id, title })),
+              steps: await Promise.all(
+                steps.map(async ({ id, title, markdown }) => ({
+                  id,
+                  title,
+                  words: proseWords(markdown),
+                  mistakes: await Promise.all(mistakeCallouts(markdown, lang).map(async (callout) => (await renderMarkdown(callout)).html)),
+                })),
+              ),
               app: localizeFiles(lesson.app, text.messages, where),
               solution: localizeFiles(lesson.solution, text.messages, where),
             }];
-          }),
+          })),
         );
         const data = await parseData({ id: lesson.meta.id, data: { meta: lesson.meta, order: lesson.order, folder: lesson.folder, texts } });
         store.set({ id: lesson.meta.id, data, digest: generateDigest(data) });

@@ -38,7 +38,9 @@ export function writeBuildStamp(root: string, outDir: string): void {
  */
 export function buildSite(root: string, outDir: string, stdio: StdioOptions = 'inherit'): number {
   const astro = join(root, 'node_modules', 'astro', 'bin', 'astro.mjs');
-  const result = spawnSync(process.execPath, [astro, 'build'], { cwd: root, stdio, env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+  // `npm start` serves the course at the root of its address: never a sub-path build.
+  const { BASE_PATH: _base, ...env } = process.env;
+  const result = spawnSync(process.execPath, [astro, 'build'], { cwd: root, stdio, env: { ...env, ASTRO_TELEMETRY_DISABLED: '1' } });
   const status = result.status ?? 1;
   if (status === 0) writeBuildStamp(root, outDir);
   return status;

@@ -1,5 +1,15 @@
-// The course's URL scheme, in one place: /{lang}/ · /{lang}/{lesson}/{step}/
+// The course's URL scheme, in one place: <base>{lang}/ · <base>{lang}/{lesson}/{step}/ ·
+// <base>{lang}/teach/ · <base>{lang}/404/. `<base>` is '/' or the path the course is hosted under
+// (BASE_PATH at build time, see base-path.ts): every link, asset and fetch of the site follows it.
 import type { Lang } from '../i18n/index.ts';
 
-export const outlineUrl = (lang: Lang) => `/${lang}/`;
-export const stepUrl = (lang: Lang, lesson: string, step: string) => `/${lang}/${lesson}/${step}/`;
+/** The site's base path, always with a trailing slash. */
+export const BASE = import.meta.env.BASE_URL.endsWith('/') ? import.meta.env.BASE_URL : `${import.meta.env.BASE_URL}/`;
+
+/** A path of the site (`'coi-sw.js'`, `'/en/'`) under the base. */
+export const siteUrl = (path: string) => `${BASE}${path.replace(/^\/+/, '')}`;
+
+export const outlineUrl = (lang: Lang) => siteUrl(`${lang}/`);
+export const stepUrl = (lang: Lang, lesson: string, step: string) => siteUrl(`${lang}/${lesson}/${step}/`);
+export const teachUrl = (lang: Lang) => siteUrl(`${lang}/teach/`);
+export const notFoundUrl = (lang: Lang) => siteUrl(`${lang}/404/`);

@@ -15,6 +15,7 @@ import { createRestartScheduler } from './restart-scheduler.ts';
 import { connectShell, hasShell, type ShellConnection } from './run/shell.ts';
 import { mountInspector, createProgress, type Inspector } from './inspect/index.ts';
 import { nextTask } from './next-task.ts';
+import { siteUrl } from '../course/urls.ts';
 
 export interface WorkbenchHandle {
   session: LessonSession;
@@ -57,7 +58,7 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
   const session = createLessonSession({
     preference: readPreference,
     labFiles: loadLabFiles,
-    snapshotUrl: '/runtime/deps.snapshot',
+    snapshotUrl: siteUrl('runtime/deps.snapshot'),
     WebContainer: async () => (await import('@webcontainer/api')).WebContainer,
   });
   // The inspector: the request panel, the cookie and store views, the timeline, "Check my work".
