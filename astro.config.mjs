@@ -11,8 +11,9 @@ import { normalizeBasePath } from './site/course/base-path.ts';
 // cross-origin-isolation headers that `astro dev` and `astro preview` send here.
 // BASE_PATH=/session-lab/ builds the course for a host that serves it under that path (a GitHub
 // Pages project site); the default is the root of a domain.
+const base = normalizeBasePath(process.env.BASE_PATH);
 export default defineConfig({
-  base: normalizeBasePath(process.env.BASE_PATH),
+  base,
   srcDir: './site',
   outDir: './dist',
   publicDir: './site/public',
@@ -32,5 +33,11 @@ export default defineConfig({
   },
   integrations: [dependencySnapshot(), lazyChunkCss()],
   devToolbar: { enabled: false },
-  vite: { server: { headers: isolationHeaders }, preview: { headers: isolationHeaders } },
+  vite: {
+    server: { headers: isolationHeaders },
+    preview: { headers: isolationHeaders },
+    // The base path for site/course/urls.ts, the same in the pages' build and in the browser
+    // (import.meta.env.BASE_URL reads '/' while pages are prerendered).
+    define: { __SESSION_LAB_BASE__: JSON.stringify(base) },
+  },
 });

@@ -3,8 +3,10 @@
 // (BASE_PATH at build time, see base-path.ts): every link, asset and fetch of the site follows it.
 import type { Lang } from '../i18n/index.ts';
 
-/** The site's base path, always with a trailing slash. */
-export const BASE = import.meta.env.BASE_URL.endsWith('/') ? import.meta.env.BASE_URL : `${import.meta.env.BASE_URL}/`;
+declare const __SESSION_LAB_BASE__: string | undefined;
+
+/** The site's base path ('/' or '/x/'), set by astro.config.mjs; '/' where nothing sets it (unit tests). */
+export const BASE = typeof __SESSION_LAB_BASE__ === 'string' ? __SESSION_LAB_BASE__ : '/';
 
 /** A path of the site (`'coi-sw.js'`, `'/en/'`) under the base. */
 export const siteUrl = (path: string) => `${BASE}${path.replace(/^\/+/, '')}`;

@@ -15,6 +15,7 @@ import { createRestartScheduler } from './restart-scheduler.ts';
 import { connectShell, hasShell, type ShellConnection } from './run/shell.ts';
 import { mountInspector, createProgress, type Inspector } from './inspect/index.ts';
 import { nextTask } from './next-task.ts';
+import { mountSharePanel } from './share/share-panel.ts';
 import { siteUrl } from '../course/urls.ts';
 
 export interface WorkbenchHandle {
@@ -176,11 +177,12 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
     const previous = store.undo(payload!.lesson);
     if (previous) void replaceFiles(previous, t('workbench.undone'));
   };
-  action(root, 'download').onclick = async () => {
+  const download = async () => {
     // The zip code is only needed when the learner asks for it.
     const { zipFiles, downloadZip } = await import('./zip.ts');
     downloadZip(zipFiles(files, payload!.lesson), `${payload!.lesson}.zip`);
   };
+  action(root, 'download').onclick = () => void download();
   action(root, 'copy-link').onclick = async () => {
     const url = `${location.origin}${location.pathname}`;
     try {
@@ -192,6 +194,56 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
   };
   refreshUndo();
 
+  // Links that carry code (share/code-link.ts): the learner's changes in the fragment. An incoming
+  // one is shown beside the reader's own code and changes nothing until "Use this code" (undoable).
+  const share = mountSharePanel(slot(root, 'share'), t);
+  const stepAddress = () => `${location.origin}${location.pathname}`;
+  action(root, 'copy-code-link').onclick = async () => {
+    const { codeLink } = await import('./share/code-link.ts');
+    const made = codeLink(stepAddress(), payload!.lesson, files, payload!.files);
+    if (made.kind === 'tooLong') return share.tooLong(made.length, made.max, () => void download());
+    share.hide();
+    try {
+      await navigator.clipboard.writeText(made.url);
+      announce(made.kind === 'link' ? t('share.copied', { count: made.files }) : t('share.unchanged'));
+    } catch {
+      share.copyByHand(made.url);
+    }
+  };
+  /** The shared code on show beside the learner's (null when none is offered). */
+  let offered: Files | null = null;
+  const settleOffer = async (message?: string) => {
+    const { withoutCode } = await import('./share/code-link.ts');
+    history.replaceState(history.state, '', withoutCode(location.href));
+    if (offered && editor.solutionShown() && solutionButton.getAttribute('aria-pressed') !== 'true') editor.hideSolution();
+    offered = null;
+    share.hide();
+    if (message) announce(message);
+  };
+  const openSharedCode = async () => {
+    if (!location.hash.startsWith('#code=')) return;
+    const { readCodeLink, changedFiles } = await import('./share/code-link.ts');
+    const read = readCodeLink(location.hash, payload!.lesson);
+    if (read.kind === 'damaged') return share.notice(t('share.damaged'), () => void settleOffer());
+    if (read.kind === 'otherLesson') return share.notice(t('share.otherLesson', { lesson: read.lesson }), () => void settleOffer());
+    if (read.kind !== 'code') return;
+    const shared = { ...payload!.files, ...read.code.files };
+    if (Object.keys(changedFiles(shared, files)).length === 0) return settleOffer(t('share.same'));
+    offered = shared;
+    const changed = Object.keys(changedFiles(shared, files)).sort();
+    // Show a changed file the reader has (a file only the link has cannot sit beside theirs).
+    const beside = changed.find((path) => path in files);
+    if (beside) editor.openFile(beside);
+    editor.showSolution(shared, 'shared');
+    share.offer(changed.map((path) => ({ path, added: !(path in files) })), {
+      use: () => {
+        const next = store.apply(payload!.lesson, shared);
+        void settleOffer().then(() => replaceFiles(next, t('share.used')));
+      },
+      keep: () => void settleOffer(t('share.kept')),
+    });
+  };
+
   // Instructor links: ?file=NAME opens a file, ?solution opens the solution view.
   const applyQuery = () => {
     const query = new URLSearchParams(location.search);
@@ -200,6 +252,9 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
     setSolutionShown(query.has('solution'));
   };
   applyQuery();
+  void openSharedCode();
+  // A link pasted into this tab's address bar changes only the fragment: no page load.
+  window.addEventListener('hashchange', () => void openSharedCode());
 
   // Theme changes (the toggle, or the system) reach Monaco and the terminal.
   const themeChanged = () => {
@@ -226,6 +281,8 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
     if (lessonChanged) void inspector.lessonChanged();
     else inspector.stepChanged();
     if (lessonChanged) {
+      // An offer of shared code belongs to its lesson's files.
+      if (share.shown) void settleOffer();
       files = store.load(next.lesson, next.files);
       editor.setFiles(files, next.open, nextHighlighted);
       setSolutionShown(false);
@@ -235,6 +292,7 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
       refreshUndo();
     }
     applyQuery();
+    void openSharedCode();
   });
 
   await session.open(payload, files);

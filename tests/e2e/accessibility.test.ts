@@ -1,4 +1,4 @@
-// The accessibility gate: axe-core on the course outline and on the first step of every lesson,
+// The accessibility gate: axe-core on the teaching plan, the course outline and the first step of every lesson,
 // in pt, en and es, in light and dark, with zero violations (WCAG 2.2 A/AA and axe's best
 // practices). Step pages are checked once their workbench is live and the server runs, so the
 // request panel, cookie and store views are in the check; one step per language also shows the
@@ -124,9 +124,11 @@ async function tabsAndEditor(page: Page, lang: Lang, found: Finding[]): Promise<
 describe('accessibility', () => {
   const fixture = useBrowser({ viewport: { width: 1400, height: 900 } });
 
-  it.each(LANGS)('the outline and the first step of every lesson in %s: no axe violations, light and dark', async (lang) => {
+  it.each(LANGS)('the teaching plan, the outline and the first step of every lesson in %s: no axe violations, light and dark', async (lang) => {
     const { page } = fixture;
     const found: Finding[] = [];
+    await page.goto(`${base}/${lang}/teach/`);
+    found.push(...(await bothSchemes(page, `/${lang}/teach/`)));
     await page.goto(`${base}/${lang}/`);
     found.push(...(await bothSchemes(page, `/${lang}/`)));
     for (const [index, lesson] of course.entries()) {

@@ -1,17 +1,22 @@
-// "Show solution": a Monaco diff editor with the learner's file (left, the learner's own model,
-// still editable) beside the solution's (right, read-only). Nothing here writes to the learner's
-// model: the diff only displays it.
+// "Show solution" (and code shared by a link): a Monaco diff editor with the learner's file (left,
+// the learner's own model, still editable) beside the other code's (right, read-only). Nothing here
+// writes to the learner's model: the diff only displays it.
 import { languageOf } from './language.ts';
-import type { MonacoApi, Translate } from './types.ts';
+import type { CompareKind, MonacoApi, Translate } from './types.ts';
 
 type DiffEditor = ReturnType<MonacoApi['editor']['createDiffEditor']>;
 type TextModel = ReturnType<MonacoApi['editor']['createModel']>;
 
 export const SOLUTION_ROOT = '/solution/';
 
+const LABELS: Record<CompareKind, { side: string; aria: string; missing: string }> = {
+  solution: { side: 'editor.solution', aria: 'editor.solutionLabel', missing: 'editor.noSolutionFile' },
+  shared: { side: 'editor.sharedCode', aria: 'editor.sharedCodeLabel', missing: 'editor.noSharedFile' },
+};
+
 export interface SolutionView {
-  /** Shows `learner` (the learner's model of `path`) against the solution's text of `path`. */
-  show(path: string, learner: TextModel, solutionText: string | undefined): void;
+  /** Shows `learner` (the learner's model of `path`) against the other code's text of `path`. */
+  show(path: string, learner: TextModel, otherText: string | undefined, kind?: CompareKind): void;
   hide(): void;
   focus(): void;
   dispose(): void;
@@ -54,7 +59,9 @@ export function createSolutionView(monaco: MonacoApi, host: HTMLElement, t: Tran
   };
 
   return {
-    show(path, learner, solutionText) {
+    show(path, learner, solutionText, kind = 'solution') {
+      const labels = LABELS[kind];
+      theirs.textContent = t(labels.side);
       editor ??= monaco.editor.createDiffEditor(surface, {
         automaticLayout: true,
         renderSideBySide: true,
@@ -67,9 +74,9 @@ export function createSolutionView(monaco: MonacoApi, host: HTMLElement, t: Tran
         renderOverviewRuler: false,
       });
       editor.getOriginalEditor().updateOptions({ ariaLabel: t('editor.yourCodeLabel', { file: path }) });
-      editor.getModifiedEditor().updateOptions({ ariaLabel: t('editor.solutionLabel', { file: path }) });
+      editor.getModifiedEditor().updateOptions({ ariaLabel: t(labels.aria, { file: path }) });
       note.hidden = solutionText !== undefined;
-      note.textContent = solutionText === undefined ? t('editor.noSolutionFile', { file: path }) : '';
+      note.textContent = solutionText === undefined ? t(labels.missing, { file: path }) : '';
       const model = solutionModel(path, solutionText ?? '');
       editor.setModel({ original: learner, modified: model });
     },

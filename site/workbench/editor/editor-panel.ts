@@ -13,7 +13,7 @@ import { MARKER_OWNER, markersByFile, type EditorMarker } from './markers.ts';
 import { initialTabs, shortcutOf, tabKeyTarget, withOpened } from './tabs.ts';
 import { monacoThemeName } from './theme-name.ts';
 import { WORKSPACE_PATH } from './types-lib.ts';
-import type { EditorDeps, EditorPanel, Files, MonacoApi, Theme } from './types.ts';
+import type { CompareKind, EditorDeps, EditorPanel, Files, MonacoApi, Theme } from './types.ts';
 
 export type { EditorDeps, EditorPanel, EditorMarker, Files, MonacoApi, Theme };
 
@@ -41,6 +41,7 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
   let theme: Theme = deps.theme();
   let markers: EditorMarker[] = [];
   let solution: Files | null = null;
+  let compareKind: CompareKind = 'solution';
   let disposed = false;
   let focusWhenReady = false;
 
@@ -271,7 +272,7 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
     monacoHost.hidden = true;
     diffHost.hidden = false;
     root.dataset.solution = 'true';
-    solutionView.show(active, model, solution[active]);
+    solutionView.show(active, model, solution[active], compareKind);
   }
 
   function start(api: MonacoApi): void {
@@ -458,8 +459,9 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
       applyMarkers();
       renderProblems();
     },
-    showSolution(next) {
+    showSolution(next, kind = 'solution') {
       solution = { ...next };
+      compareKind = kind;
       root.dataset.solution = 'true';
       if (monaco) renderSolution();
       else whenReady().catch(() => {});

@@ -10,6 +10,9 @@ export type MonacoApi = typeof Monaco;
 
 export type Theme = 'light' | 'dark';
 
+/** What the diff view shows beside the learner's code: the step's solution, or code a link carried (share/). */
+export type CompareKind = 'solution' | 'shared';
+
 export type Translate = (key: string, vars?: Record<string, unknown>) => string;
 
 export interface EditorDeps {
@@ -47,7 +50,8 @@ export interface EditorPanel {
   /** Error markers at the learner's lines; [] clears. Kept and applied when Monaco arrives. */
   setMarkers(markers: EditorMarker[]): void;
   /** Monaco diff: the learner's file beside the solution's. Never changes the learner's text. */
-  showSolution(solution: Files): void;
+  /** The other code beside the learner's (read-only): the solution, or code a link carried. */
+  showSolution(solution: Files, kind?: CompareKind): void;
   hideSolution(): void;
   solutionShown(): boolean;
   setTheme(theme: Theme): void;
