@@ -293,6 +293,9 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
       fixedOverflowWidgets: true,
       renderLineHighlight: 'line',
       'semanticHighlighting.enabled': false,
+      // Its header lines are focusable: Esc then Tab would land on one, still inside the editor,
+      // instead of leaving it as the hint says. Lesson files are short enough without it.
+      stickyScroll: { enabled: false },
     });
     applyMarkers();
     leaveWithEscapeThenTab(api, editor);
