@@ -1,8 +1,7 @@
-// UI strings in the browser: the same i18next setup as at build time, with only the page's
-// language fetched (a step page should not carry the other two).
-import i18next, { type TFunction } from 'i18next';
+// UI strings in the browser: the page's language only (a step page should not carry the other
+// two), looked up by translate.ts, which reads them as i18next does at build time.
 import type { Lang } from '../../lab/lessons/languages.ts';
-import { i18nOptions } from './options.ts';
+import { createTranslate, type Strings, type Translate } from './translate.ts';
 
 const load: Record<Lang, () => Promise<{ default: unknown }>> = {
   pt: () => import('../../locales/pt.json'),
@@ -10,28 +9,24 @@ const load: Record<Lang, () => Promise<{ default: unknown }>> = {
   es: () => import('../../locales/es.json'),
 };
 
-export async function loadT(lang: Lang): Promise<TFunction> {
-  const { default: resources } = await load[lang]();
-  const instance = i18next.createInstance();
-  await instance.init(i18nOptions(lang, { [lang]: resources }));
-  return remembering(instance.t);
+export async function loadT(lang: Lang): Promise<Translate> {
+  const { default: strings } = await load[lang]();
+  return remembering(createTranslate(lang, strings as Strings));
 }
 
 /**
- * i18next's t, with the strings that take no values remembered: the workbench asks for a few
- * hundred labels while the page loads, and one language is loaded per page, so a key always
- * gives the same words.
+ * t, with the strings that take no values remembered: the workbench asks for a few hundred labels
+ * while the page loads, and one language is loaded per page, so a key always gives the same words.
  */
-function remembering(t: TFunction): TFunction {
+function remembering(t: Translate): Translate {
   const plain = new Map<string, string>();
-  const lookup = (key: unknown, ...rest: unknown[]) => {
-    if (rest.length > 0 || typeof key !== 'string') return (t as unknown as (...args: unknown[]) => unknown)(key, ...rest);
+  return (key, values) => {
+    if (values !== undefined) return t(key, values);
     let text = plain.get(key);
     if (text === undefined) {
-      text = t(key) as string;
+      text = t(key);
       plain.set(key, text);
     }
     return text;
   };
-  return Object.assign(lookup, t) as unknown as TFunction;
 }
