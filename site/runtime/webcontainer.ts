@@ -53,8 +53,9 @@ export interface WebContainerFactoryOptions {
 export interface WebContainerBootOptions {
   /** Where the dependency snapshot (node_modules, msgpack) is served. */
   readonly snapshotUrl: string;
-  /** lab/inside's scripts (file name → text), mounted under `.lab/`. */
-  readonly labFiles: Readonly<Record<string, string>>;
+  /** lab/inside's scripts (file name → text), mounted under `.lab/`; as a function, asked for only
+   * once the WebContainer has booted (a page where it never boots never fetches them). */
+  readonly labFiles: Readonly<Record<string, string>> | (() => Promise<Readonly<Record<string, string>>>);
   /** The lesson's files, mounted at the workspace root. */
   readonly files?: Readonly<Record<string, string>>;
   readonly bootTimeoutMs?: number;
@@ -156,6 +157,8 @@ async function prepare(
     booted = true;
     steps.report('boot', 1);
     steps.report('dependencies', downloaded * 0.8);
+    const labFiles = typeof boot.labFiles === 'function' ? boot.labFiles() : Promise.resolve(boot.labFiles);
+    labFiles.catch(() => {}); // awaited below; a failure meanwhile must not go unhandled
 
     const snapshot = await deadline(download, {
       ms: depsMs,
@@ -169,7 +172,7 @@ async function prepare(
     steps.report('dependencies', 1);
 
     steps.report('files', 0);
-    await step(container.mount({ [LAB_FOLDER]: { directory: toTree(boot.labFiles) } }), 'files', signal, aborted('files'));
+    await step(container.mount({ [LAB_FOLDER]: { directory: toTree(await step(labFiles, 'files', signal, aborted('files'))) } }), 'files', signal, aborted('files'));
     steps.report('files', 0.5);
     if (boot.files) await step(container.mount(toTree(boot.files)), 'files', signal, aborted('files'));
     steps.report('files', 1);

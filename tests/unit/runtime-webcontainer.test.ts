@@ -282,6 +282,25 @@ describe('WebContainer adapter: boot', () => {
     expect(log.indexOf('fetch:/deps.snapshot')).toBeLessThan(log.indexOf('boot:resolved'));
   });
 
+  it('asks for the lab scripts only once the WebContainer has booted (a page where it never boots never loads them)', async () => {
+    const log: string[] = [];
+    const wc = fakeWebContainer(log);
+    const { fetch } = fakeFetch(log);
+    const factory = createWebContainerFactory({ WebContainer: wc.WebContainer, fetch, isolated: () => true });
+    const labFiles = vi.fn(async () => {
+      log.push('labFiles');
+      return LAB_FILES;
+    });
+    const booting = factory.boot({ snapshotUrl: '/deps.snapshot', labFiles, files: LESSON });
+    await settle();
+    expect(labFiles).not.toHaveBeenCalled();
+    const container = wc.finishBoot();
+    await booting;
+    expect(labFiles).toHaveBeenCalledTimes(1);
+    expect(log.indexOf('labFiles')).toBeGreaterThan(log.indexOf('boot:resolved'));
+    expect(container.mounts[1]).toEqual({ [LAB_FOLDER]: { directory: toTree(LAB_FILES) } });
+  });
+
   it('never spawns npm: not at boot, not when the host and a lesson server start', async () => {
     const log: string[] = [];
     const wc = fakeWebContainer(log);

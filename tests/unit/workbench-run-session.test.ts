@@ -209,6 +209,7 @@ const payload = (lesson: string, entry = 'server.js'): LessonPayload => ({
   routes: [],
   checks: [],
   messages: {},
+  view: 'session',
 });
 
 function setup(overrides: Partial<LessonSessionDeps> = {}) {
@@ -582,7 +583,9 @@ describe('lesson session: failures and retry', () => {
       setup({
         isolated: () => true,
         createWebContainer: async (options) => {
-          expect(options.labFiles).toEqual({ 'host.mjs': '// host' });
+          // The lab's scripts come once the WebContainer has booted: a function to ask then.
+          expect(typeof options.labFiles).toBe('function');
+          expect(await (options.labFiles as () => Promise<unknown>)()).toEqual({ 'host.mjs': '// host' });
           expect(options.snapshotUrl).toBe('/runtime/deps.snapshot');
           return wc;
         },

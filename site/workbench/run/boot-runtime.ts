@@ -90,12 +90,12 @@ export async function bootRuntime(o: BootRuntimeOptions): Promise<BootOutcome> {
       },
       createWebContainer: async (wcSignal) => {
         const onStep = stepsOf('webcontainer', wcSignal);
-        let labFiles: Record<string, string>;
-        try {
-          labFiles = await deps.labFiles();
-        } catch (cause) {
-          throw new RuntimeError('runtime.error.mountFailed', { step: 'files', cause });
-        }
+        // Asked for once the WebContainer has booted: where it never does (offline, no support),
+        // the page never fetches lab/inside's scripts.
+        const labFiles = () =>
+          deps.labFiles().catch((cause: unknown) => {
+            throw new RuntimeError('runtime.error.mountFailed', { step: 'files', cause });
+          });
         return o.bootWebContainer({ snapshotUrl: deps.snapshotUrl, labFiles, onStep, signal: wcSignal, onError: o.onRuntimeError });
       },
     });
