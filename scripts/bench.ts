@@ -9,7 +9,8 @@ import { createLocalRuntime } from '../site/runtime/local.ts';
 import { startHost } from '../site/runtime/host-client.ts';
 import { loadCourse, localizeFiles } from '../lab/lessons/load.ts';
 import { launchBrowser } from './lib/browser.ts';
-import { measurePageJs, measureLessonSwitch } from './lib/page-figures.ts';
+import { measurePageJs, measureLessonSwitch, workbenchSettled } from './lib/page-figures.ts';
+import { serveStatic } from './lib/static-host.ts';
 import { runLighthouse } from './lib/lighthouse.ts';
 import { buildSite } from '../lab/server/build-stamp.ts';
 
@@ -79,17 +80,25 @@ try {
 
   // In Chromium, as a learner: what a step page fetches before any interaction, and how long a
   // lesson switch takes (client-side navigation until the new lesson's server listens).
+  // The same step page deployed: dist/ on a static host that sends the isolation headers (no
+  // runner, so a WebContainer is tried; with no internet here its boot times out), until the
+  // workbench has settled.
   const browser = await launchBrowser();
+  const deployed = await serveStatic(join(repoRoot, 'dist'));
   try {
     const pageJs: number[] = [];
+    const staticJs: number[] = [];
     const switches: number[] = [];
     for (let run = 0; run < Math.min(RUNS, 5); run++) {
       pageJs.push(await measurePageJs(browser, `${server.url}/en/set-get/count-views/`));
+      staticJs.push(await measurePageJs(browser, `${deployed.url}/en/set-get/count-views/`, (page) => workbenchSettled(page)));
       switches.push(await measureLessonSwitch(browser, server.url));
     }
     figures.page_js_kb_gz = round(median(pageJs) / 1024);
+    figures.static_page_js_kb_gz = round(median(staticJs) / 1024);
     figures.lesson_switch_ms = round(median(switches));
   } finally {
+    await deployed.stop();
     await browser.close();
   }
 
@@ -117,7 +126,8 @@ const described: Record<string, string> = {
   server_ready_ms: 'local runtime: ask to start → probe "listening" (ms)',
   restart_ms: 'local runtime: an edit written, restart → "listening" (ms)',
   request_ms: 'one request through the request client, end to end (ms)',
-  page_js_kb_gz: 'JavaScript a step page fetches before any interaction, gzipped (KB)',
+  page_js_kb_gz: 'JavaScript a step page fetches before any interaction, npm start, gzipped (KB)',
+  static_page_js_kb_gz: 'the same on a static host with the headers, until settled, gzipped (KB)',
   lesson_switch_ms: 'lesson switch: click → the new lesson\'s server listens (ms)',
 };
 console.log(`Session Lab benchmark (medians: ${RUNS} runtime runs, ${Math.min(RUNS, 5)} browser runs, ${LIGHTHOUSE_RUNS} Lighthouse runs)`);

@@ -4,6 +4,7 @@
 import lighthouse from 'lighthouse';
 import { launchBrowser } from './browser.ts';
 import { freePort } from './course-server.ts';
+import { LIGHTHOUSE_ATTEMPTS, LighthouseRunError, retryTransient } from './lighthouse-retry.ts';
 
 export interface LighthouseFigures {
   performance: number;
@@ -13,14 +14,14 @@ export interface LighthouseFigures {
   failedAudits: string[];
 }
 
-export async function runLighthouse(url: string): Promise<LighthouseFigures> {
+async function runOnce(url: string): Promise<LighthouseFigures> {
   const port = await freePort();
   const browser = await launchBrowser([`--remote-debugging-port=${port}`]);
   try {
     const result = await lighthouse(url, { port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'] });
     if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
     const { lhr } = result;
-    if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+    if (lhr.runtimeError) throw new LighthouseRunError(lhr.runtimeError.code, lhr.runtimeError.message);
     const score = (id: string) => lhr.categories[id]?.score ?? 0;
     const failedAudits = Object.values(lhr.audits)
       .filter((audit) => audit.score !== null && audit.score < 0.9 && audit.scoreDisplayMode !== 'informative' && audit.scoreDisplayMode !== 'manual')
@@ -35,4 +36,12 @@ export async function runLighthouse(url: string): Promise<LighthouseFigures> {
   } finally {
     await browser.close();
   }
+}
+
+export function runLighthouse(url: string): Promise<LighthouseFigures> {
+  return retryTransient(
+    () => runOnce(url),
+    LIGHTHOUSE_ATTEMPTS,
+    (code) => console.log(`Lighthouse: ${code} (a trace that went wrong, as Lighthouse says): running it again`),
+  );
 }

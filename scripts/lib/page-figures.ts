@@ -8,9 +8,22 @@ import type { Browser, Page } from 'playwright-core';
 export const serverRunning = (page: Page) =>
   page.waitForFunction(() => document.querySelector('session-workbench')?.sessionLab?.session.state().phase === 'running', undefined, { timeout: 30_000 });
 
-/** Gzipped bytes of every script the page fetched from load until its server runs. */
-export async function measurePageJs(browser: Browser, url: string): Promise<number> {
-  const context = await browser.newContext();
+/** Until the workbench has settled: its server runs, or it says why not (read-only, a failure).
+ * On a static host with no internet a WebContainer never boots: the boot's own timeout settles it. */
+export const workbenchSettled = (page: Page, timeout = 60_000) =>
+  page.waitForFunction(
+    () => {
+      const phase = document.querySelector('session-workbench')?.sessionLab?.session.state().phase;
+      return phase !== undefined && phase !== 'idle' && phase !== 'booting' && phase !== 'starting';
+    },
+    undefined,
+    { timeout },
+  );
+
+/** Gzipped bytes of every script the page fetched from load until `until` (default: its server
+ * runs), on a desktop-sized window (where the workbench starts without a tap). */
+export async function measurePageJs(browser: Browser, url: string, until: (page: Page) => Promise<unknown> = serverRunning): Promise<number> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   const scripts: Promise<number>[] = [];
   page.on('response', (response) => {
@@ -20,7 +33,7 @@ export async function measurePageJs(browser: Browser, url: string): Promise<numb
     }
   });
   await page.goto(url);
-  await serverRunning(page);
+  await until(page);
   const total = (await Promise.all(scripts)).reduce((a, b) => a + b, 0);
   await context.close();
   return total;
