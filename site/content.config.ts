@@ -8,6 +8,7 @@ import { loadCourse, localizeFiles } from '../lab/lessons/load.ts';
 import { LessonMeta, LessonText } from '../lab/lessons/schema.ts';
 import { LANGS, type Lang } from '../lab/lessons/languages.ts';
 import { mistakeCallouts, proseWords } from '../lab/lessons/teaching.ts';
+import { createT } from './i18n/index.ts';
 
 const lessonsDir = fileURLToPath(new URL('../lessons/', import.meta.url));
 
@@ -71,7 +72,11 @@ const steps = defineCollection({
     name: 'session-lab-steps',
     async load({ store, renderMarkdown, generateDigest }) {
       store.clear();
-      for (const lesson of loadCourse(lessonsDir)) {
+      // The starter files the workbench shows beside the text are folded in it (still there with
+      // no JavaScript: a <details> opens by itself).
+      const words = Object.fromEntries(LANGS.map((lang) => [lang, createT(lang)])) as Record<Lang, ReturnType<typeof createT>>;
+      const starterSummary = (lang: Lang, file: string) => words[lang]('step.starterCopy', { file });
+      for (const lesson of loadCourse(lessonsDir, { starterSummary })) {
         for (const lang of LANGS) {
           const list = lesson.texts[lang].steps;
           for (const [index, step] of list.entries()) {

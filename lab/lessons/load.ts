@@ -103,7 +103,18 @@ function region(content: string, name: string | undefined, where: string): strin
 
 const FENCE_LANG: Record<string, string> = { '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.ts': 'ts', '.json': 'json', '.ejs': 'html', '.html': 'html', '.sh': 'sh' };
 
-function splitSteps(body: string, sources: { app: Files; solution: Files }, messages: Record<string, string>, where: string): StepText[] {
+export interface LoadOptions {
+  /**
+   * Where a step's text includes a whole starter file (`<<< app/server.js`), the workbench beside
+   * it shows that same file: given this, the copy in the text is folded behind a <details>
+   * summary with these words (the site's, in the lesson's language). Absent: shown as it is.
+   */
+  readonly starterSummary?: (lang: Lang, path: string) => string;
+}
+
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function splitSteps(body: string, sources: { app: Files; solution: Files }, messages: Record<string, string>, where: string, fold?: (path: string) => string): StepText[] {
   const steps: StepText[] = [];
   let inFence = false;
   const lines = body.split('\n');
@@ -123,6 +134,8 @@ function splitSteps(body: string, sources: { app: Files; solution: Files }, mess
       if (file === undefined) throw new LessonFormatError(where, `includes ${side}/${path}, which does not exist`);
       const code = localizeCode(region(file, name, `${where} ${side}/${path}`), messages, where);
       out = '```' + (FENCE_LANG[extname(path)] ?? '') + ` title="${path}"\n${code.replace(/\n+$/, '')}\n` + '```';
+      // Blank lines around the fence: Markdown reads it as code inside the HTML block.
+      if (fold && side === 'app' && !name) out = `<details class="starter-copy" data-file="${escapeHtml(path)}">\n<summary>${escapeHtml(fold(path))}</summary>\n\n${out}\n\n</details>`;
     }
     const current = steps.at(-1);
     if (!current) {
@@ -148,7 +161,7 @@ function issues(error: { issues: { path: PropertyKey[]; message: string }[] }): 
   return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }
 
-export function loadLesson(lessonsDir: string, folder: string): Lesson {
+export function loadLesson(lessonsDir: string, folder: string, options: LoadOptions = {}): Lesson {
   const dir = join(lessonsDir, folder);
   const where = `lessons/${folder}`;
   const named = /^(\d{2})-([a-z0-9-]+)$/.exec(folder);
@@ -190,7 +203,8 @@ export function loadLesson(lessonsDir: string, folder: string): Lesson {
     const { data, body } = parseFrontmatter(readFileSync(file, 'utf8'), at);
     const text = LessonText.safeParse(data);
     if (!text.success) throw new LessonFormatError(at, `frontmatter: ${issues(text.error)}`);
-    const steps = splitSteps(body, { app, solution }, text.data.messages, at);
+    const fold = options.starterSummary ? (path: string) => options.starterSummary!(lang, path) : undefined;
+    const steps = splitSteps(body, { app, solution }, text.data.messages, at, fold);
     const found = steps.map((s) => s.id);
     const missing = stepIds.filter((id) => !found.includes(id));
     const extra = found.filter((id) => !stepIds.includes(id));
@@ -221,9 +235,9 @@ export function loadLesson(lessonsDir: string, folder: string): Lesson {
   return { folder, order: Number(named[1]), meta, app, solution, texts };
 }
 
-export function loadCourse(lessonsDir: string): Lesson[] {
+export function loadCourse(lessonsDir: string, options: LoadOptions = {}): Lesson[] {
   const folders = readdirSync(lessonsDir).filter((f) => statSync(join(lessonsDir, f)).isDirectory()).sort();
-  const lessons = folders.map((f) => loadLesson(lessonsDir, f));
+  const lessons = folders.map((f) => loadLesson(lessonsDir, f, options));
   const ids = lessons.map((l) => l.meta.id);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new LessonFormatError('lessons/', `two lessons share the id "${dup}"`);

@@ -138,6 +138,10 @@ export const Route = z
   .strict();
 export type Route = z.infer<typeof Route>;
 
+/** The workbench's output views a lesson may open on. */
+export const OutputView = z.enum(['session', 'diagram']);
+export type OutputView = z.infer<typeof OutputView>;
+
 export const StepMeta = z
   .object({
     id: slug,
@@ -158,6 +162,8 @@ export const LessonMeta = z
     env: z.record(z.string(), z.string()).default({}),
     open: z.array(relPath).min(1),
     routes: z.array(Route).default([]),
+    /** The workbench's output view shown first (`diagram`: the lesson that introduces the exchange). */
+    view: OutputView.default('session'),
     steps: z.array(StepMeta).min(1),
   })
   .strict();

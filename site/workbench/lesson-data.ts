@@ -2,6 +2,7 @@
 // step's checks and routes, and where we are. Rendered by the page as JSON (one source: the
 // lesson folder through the content collection), read by the workbench after every navigation.
 import type { Lang } from '../i18n/index.ts';
+import type { OutputView } from '../../lab/lessons/schema.ts';
 
 export interface RoutePayload {
   method: 'GET' | 'POST';
@@ -27,6 +28,8 @@ export interface LessonPayload {
   checks: unknown[];
   /** The lesson's messages in the learner's language (check messages, hints). */
   messages: Record<string, string>;
+  /** The output view the lesson opens on. */
+  view: OutputView;
 }
 
 export const PAYLOAD_ID = 'session-lab-lesson';

@@ -8,7 +8,7 @@ import { mountEditor, type EditorPanel } from './editor/editor-panel.ts';
 import { createLessonSession, type LessonSession } from './run/session.ts';
 import { loadLabFiles } from './run/lab-files.ts';
 import { mountBootPanel } from './run/boot-panel.ts';
-import { mountRunControls, readPreference } from './run/controls.ts';
+import { mountRunControls, mountRuntimeChoice, readPreference } from './run/controls.ts';
 import { mountTerminal } from './run/terminal-panel.ts';
 import { mountPreview } from './run/preview-panel.ts';
 import { createRestartScheduler } from './restart-scheduler.ts';
@@ -17,11 +17,14 @@ import { mountInspector, createProgress, type Inspector } from './inspect/index.
 import { nextTask } from './next-task.ts';
 import { mountSharePanel } from './share/share-panel.ts';
 import { siteUrl } from '../course/urls.ts';
+import { mountWorkbenchLayout, type WorkbenchLayout } from './layout/workbench-layout.ts';
+import { lazyView } from './lazy-view.ts';
 
 export interface WorkbenchHandle {
   session: LessonSession;
   editor: EditorPanel;
   inspector: Inspector;
+  layout: WorkbenchLayout;
   lesson(): string;
 }
 
@@ -69,26 +72,39 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
       request: slot(root, 'inspect-request'),
       cookie: slot(root, 'inspect-cookie'),
       store: slot(root, 'inspect-store'),
-      timeline: slot(root, 'inspect-timeline'),
-      checks: slot(root, 'inspect-checks'),
     },
     { t, session, payload: () => payload!, progress, onRestart: () => void restartNow() },
   );
-  const handle: WorkbenchHandle = { session, editor, inspector, lesson: () => payload!.lesson };
-  root.sessionLab = handle;
   await nextTask();
 
   mountRunControls(slot(root, 'run-controls'), { t, session, onRun: () => void restartNow() });
+  mountRuntimeChoice(slot(root, 'runtime-choice'), { t, session });
   mountBootPanel(slot(root, 'boot'), { t, session, onChooseRuntime: (preference) => void session.retry(preference), onRestart: () => void restartNow() });
-  // The toolbar and the output panels have held their place since the first paint: show them.
-  root.dataset.live = '';
   const terminal = mountTerminal(slot(root, 'terminal'), { t, theme: currentTheme, session });
   const firstPage = (p: LessonPayload) => p.routes.find((r) => r.method === 'GET')?.path ?? '/';
   const preview = mountPreview(slot(root, 'preview'), { t, session, path: firstPage(payload), visible: false });
-  bindOutputTabs(root, (tab) => {
-    preview.setVisible(tab === 'preview');
-    if (tab === 'shell') void openShell();
+  // The views behind the other tabs load with their tab (the diagram first where a lesson
+  // opens on it); each draws what the shared state has gathered meanwhile.
+  const common = { t, session, payload: () => payload!, state: inspector.state };
+  const views = {
+    diagram: lazyView(() => import('./inspect/sequence-view.ts').then((m) => m.mountSequence(slot(root, 'inspect-sequence'), common))),
+    timeline: lazyView(() => import('./inspect/timeline-view.ts').then((m) => m.mountTimeline(slot(root, 'inspect-timeline'), common))),
+    checks: lazyView(() => import('./inspect/checks-panel.ts').then((m) => m.mountChecks(slot(root, 'inspect-checks'), { ...common, progress }))),
+  };
+  const layout = mountWorkbenchLayout(root, {
+    onTab: (tab) => {
+      preview.setVisible(tab === 'preview');
+      if (tab === 'shell') void openShell();
+      if (tab === 'diagram') void views.diagram.show().then((view) => view?.refresh());
+      if (tab === 'timeline') void views.timeline.show();
+      if (tab === 'checks') void views.checks.show();
+    },
   });
+  if (layout.selectedTab() === 'diagram') void views.diagram.show();
+  const handle: WorkbenchHandle = { session, editor, inspector, layout, lesson: () => payload!.lesson };
+  root.sessionLab = handle;
+  // The toolbar and the output panels have held their place since the first paint: show them.
+  root.dataset.live = '';
 
   // A WebContainer has a real shell (npm install in the install lesson); it starts when the
   // learner opens its tab. The local runner has none, so the tab stays hidden there.
@@ -149,17 +165,19 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
     else if (state.phase === 'running') announce('');
   });
 
-  // Toolbar: solution beside the code (never over it), apply as a separate undoable action.
-  const solutionButton = action(root, 'solution');
+  // The menu's actions: solution beside the code (never over it) — while it shows, "Use the
+  // solution" (a separate, undoable action) and "Hide solution" sit in the toolbar.
+  const solutionItem = action(root, 'solution');
   const applyButton = action(root, 'apply');
+  const hideButton = action(root, 'hide-solution');
   const undoButton = action(root, 'undo');
   const refreshUndo = () => (undoButton.disabled = !store.canUndo(payload!.lesson));
   const setSolutionShown = (shown: boolean) => {
     if (shown) editor.showSolution(payload!.solution);
     else editor.hideSolution();
-    solutionButton.setAttribute('aria-pressed', String(shown));
-    solutionButton.textContent = t(shown ? 'workbench.hideSolution' : 'workbench.solution');
+    solutionItem.setAttribute('aria-checked', String(shown));
     applyButton.hidden = !shown;
+    hideButton.hidden = !shown;
   };
   const replaceFiles = async (next: Files, message: string) => {
     files = next;
@@ -170,7 +188,12 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
     refreshUndo();
     announce(message);
   };
-  solutionButton.onclick = () => setSolutionShown(!editor.solutionShown());
+  solutionItem.onclick = () => setSolutionShown(!editor.solutionShown());
+  hideButton.onclick = () => {
+    setSolutionShown(false);
+    // The button goes away with the solution: the focus stays in the toolbar, on the menu.
+    root.querySelector<HTMLElement>('.wb-menu-button')?.focus();
+  };
   applyButton.onclick = () => void replaceFiles(store.apply(payload!.lesson, payload!.solution), t('workbench.applied'));
   action(root, 'reset').onclick = () => void replaceFiles(store.reset(payload!.lesson, payload!.files), t('workbench.resetDone'));
   undoButton.onclick = () => {
@@ -215,7 +238,7 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
   const settleOffer = async (message?: string) => {
     const { withoutCode } = await import('./share/code-link.ts');
     history.replaceState(history.state, '', withoutCode(location.href));
-    if (offered && editor.solutionShown() && solutionButton.getAttribute('aria-pressed') !== 'true') editor.hideSolution();
+    if (offered && editor.solutionShown() && solutionItem.getAttribute('aria-checked') !== 'true') editor.hideSolution();
     offered = null;
     share.hide();
     if (message) announce(message);
@@ -280,6 +303,7 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
     // A new lesson is a new app: its browsers start with empty jars (cookies ignore ports).
     if (lessonChanged) void inspector.lessonChanged();
     else inspector.stepChanged();
+    views.checks.current()?.stepChanged();
     if (lessonChanged) {
       // An offer of shared code belongs to its lesson's files.
       if (share.shown) void settleOffer();
@@ -290,6 +314,8 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
       preview.lessonChanged();
       preview.navigate(firstPage(next));
       refreshUndo();
+      // A lesson opens on its own first view (the diagram where the exchange is introduced).
+      layout.selectTab(next.view ?? 'session');
     }
     applyQuery();
     void openSharedCode();
@@ -297,28 +323,4 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
 
   await session.open(payload, files);
   return handle;
-}
-
-function bindOutputTabs(root: HTMLElement, onSelect: (tab: string) => void) {
-  const tabs = [...root.querySelectorAll<HTMLButtonElement>('.wb-output-tabs [role=tab]')];
-  const select = (tab: HTMLButtonElement) => {
-    onSelect(tab.dataset.tab ?? '');
-    for (const other of tabs) {
-      const selected = other === tab;
-      other.setAttribute('aria-selected', String(selected));
-      other.tabIndex = selected ? 0 : -1;
-      root.querySelector<HTMLElement>(`#${other.getAttribute('aria-controls')}`)!.hidden = !selected;
-    }
-  };
-  for (const [i, tab] of tabs.entries()) {
-    tab.onclick = () => select(tab);
-    tab.onkeydown = (event) => {
-      const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-      if (!step) return;
-      const shown = tabs.filter((t) => !t.hidden);
-      const next = shown[(shown.indexOf(tabs[i]!) + step + shown.length) % shown.length]!;
-      select(next);
-      next.focus();
-    };
-  }
 }

@@ -1,8 +1,9 @@
 // The accessibility gate: axe-core on the teaching plan, the course outline and the first step of every lesson,
 // in pt, en and es, in light and dark, with zero violations (WCAG 2.2 A/AA and axe's best
 // practices). Step pages are checked once their workbench is live and the server runs, so the
-// request panel, cookie and store views are in the check; one step per language also shows the
-// solution beside the code and a session in the cookie and store views, and in English it opens
+// request panel, cookie and store views are in the check (lesson 1 opens on its sequence diagram);
+// one step per language also shows the solution beside the code, a session in the cookie and store
+// views and that request's sequence diagram, and in English it opens
 // each output tab (timeline, check results, terminal, preview) and the editor. Dark is the theme toggle's: the same load, the attribute switched. Lessons
 // follow each other by link, as a learner moves (the workbench and axe stay loaded).
 import { describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import axe from 'axe-core';
 import { join } from 'node:path';
 import { repoRoot } from '../../scripts/lib/course-server.ts';
 import { loadCourse } from '../../lab/lessons/load.ts';
-import { LANGS, base, say, serverRunning, useBrowser, type Lang } from './support.ts';
+import { LANGS, base, chooseAction, say, serverRunning, useBrowser, type Lang } from './support.ts';
 
 const course = loadCourse(join(repoRoot, 'lessons'));
 const SCHEMES = ['light', 'dark'] as const;
@@ -90,7 +91,7 @@ async function solutionAndSession(page: Page, lang: Lang, found: Finding[]): Pro
   await page.goto(`${base}${path}`);
   await isLive(page);
   await serverRunning(page);
-  await page.getByRole('button', { name: say(lang, 'workbench.solution'), exact: true }).click();
+  await chooseAction(page, lang, say(lang, 'workbench.solution'), 'menuitemcheckbox');
   await page.getByRole('button', { name: say(lang, 'workbench.applySolution'), exact: true }).waitFor();
   found.push(...(await bothSchemes(page, `${path} (solution shown)`)));
   await page.getByRole('button', { name: say(lang, 'workbench.applySolution'), exact: true }).click();
@@ -99,6 +100,10 @@ async function solutionAndSession(page: Page, lang: Lang, found: Finding[]): Pro
   await page.getByRole('button', { name: say(lang, 'inspect.request.send'), exact: true }).click();
   await page.getByRole('region', { name: say(lang, 'inspect.cookie.title'), exact: true }).locator('[data-session-id]').first().waitFor({ state: 'attached' });
   found.push(...(await bothSchemes(page, `${path} (session)`)));
+  // The same request drawn as a sequence diagram (its words change with the language).
+  await page.getByRole('tab', { name: say(lang, 'inspect.sequence.tab'), exact: true }).click();
+  await page.locator('.inspect-sequence-picture svg').waitFor();
+  found.push(...(await bothSchemes(page, `${path} (diagram)`)));
 }
 
 /** Each output tab opened (the checks run, the terminal and the preview loaded), then the editor. */

@@ -7,7 +7,7 @@ import type { Locator, Page } from 'playwright-core';
 import { join } from 'node:path';
 import { repoRoot } from '../../scripts/lib/course-server.ts';
 import { loadCourse, localizeFiles } from '../../lab/lessons/load.ts';
-import { LANGS, base, say, serverRunning, strings, useBrowser, type Lang } from './support.ts';
+import { LANGS, base, chooseAction, say, serverRunning, strings, useBrowser, type Lang } from './support.ts';
 
 const course = loadCourse(join(repoRoot, 'lessons'));
 const fixture = useBrowser({ viewport: { width: 1500, height: 1000 } });
@@ -25,7 +25,7 @@ async function open(lang: Lang, lesson: string, step: string) {
 
 /** The learner takes the lesson's solution (a separate, undoable action) and waits for the restart. */
 async function useSolution(lang: Lang) {
-  await page.getByRole('button', { name: say(lang, 'workbench.solution') }).click();
+  await chooseAction(page, lang, say(lang, 'workbench.solution'), 'menuitemcheckbox');
   await page.getByRole('button', { name: say(lang, 'workbench.applySolution') }).click();
   await expect.poll(() => page.getByRole('status').filter({ hasText: say(lang, 'workbench.applied').slice(0, 20) }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
   await page.getByRole('button', { name: say(lang, 'workbench.hideSolution') }).click();

@@ -4,7 +4,7 @@
 // the page works as usual; code too big for a link is refused when copying, with the zip offered.
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { base, say, serverRunning, useBrowser, type Lang } from './support.ts';
+import { base, chooseAction, say, serverRunning, useBrowser, type Lang } from './support.ts';
 
 const STEP = '/set-get/count-views/';
 const fixture = useBrowser({ clipboard: true });
@@ -32,7 +32,7 @@ async function appendCode(page: Page, text: string) {
 }
 
 async function copyCodeLink(page: Page): Promise<string> {
-  await page.getByRole('button', { name: say('en', 'workbench.copyCodeLink') }).click();
+  await chooseAction(page, 'en', say('en', 'workbench.copyCodeLink'));
   await expect.poll(() => announced(page)).toContain('Link with your code copied');
   return page.evaluate(() => navigator.clipboard.readText());
 }
@@ -74,7 +74,7 @@ describe('links that carry code', () => {
       expect(await learnerFile(reader)).not.toContain("the helper's own line");
       await expect.poll(() => new URL(reader.url()).hash).toBe('');
       await expect.poll(() => offer.isVisible()).toBe(false);
-      await reader.getByRole('button', { name: say('en', 'workbench.undo'), exact: true }).click();
+      await chooseAction(reader, 'en', say('en', 'workbench.undo'));
       await expect.poll(() => learnerFile(reader)).toContain("// the helper's own line");
       expect(await learnerFile(reader)).not.toContain('from the link');
 
@@ -107,7 +107,7 @@ describe('links that carry code', () => {
       localStorage.setItem('session-lab:v1:edits:set-get', JSON.stringify({ 'notes.txt': noise }));
     });
     await openStep(page);
-    await page.getByRole('button', { name: say('en', 'workbench.copyCodeLink') }).click();
+    await chooseAction(page, 'en', say('en', 'workbench.copyCodeLink'));
     const panel = page.getByRole('region', { name: say('en', 'share.region') });
     await expect.poll(() => panel.innerText()).toMatch(/too long to share \(\d+ characters; at most 8000/);
     const download = page.waitForEvent('download');

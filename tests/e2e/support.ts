@@ -88,3 +88,12 @@ export async function bootOverlap(page: Page): Promise<number> {
     return Math.max(0, Math.round(boot.bottom - code.top));
   });
 }
+
+/**
+ * Chooses an action of the workbench's "More actions" menu as a learner does: opens the menu with
+ * its button, then activates the item named `name` (a menu item, or the solution's checkbox item).
+ */
+export async function chooseAction(page: Page, lang: Lang, name: string, role: 'menuitem' | 'menuitemcheckbox' | 'menuitemradio' = 'menuitem'): Promise<void> {
+  await page.getByRole('button', { name: say(lang, 'workbench.more'), exact: true }).click();
+  await page.getByRole('menu', { name: say(lang, 'workbench.more') }).getByRole(role, { name, exact: true }).click();
+}

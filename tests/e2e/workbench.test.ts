@@ -3,7 +3,7 @@
 // the learner's line, Monaco only on intent, and one runtime across lesson navigation.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { base, bootOverlap, useBrowser } from './support.ts';
+import { base, bootOverlap, chooseAction, useBrowser } from './support.ts';
 
 const STEP = '/how-sessions-work/one-counter/';
 const running = /running on port \d+/;
@@ -87,10 +87,10 @@ describe('edit and run', () => {
   it('resets to the starter and undoes the reset', async () => {
     await openStep('en');
     await appendCode('\n// my own work\n');
-    await page.getByRole('button', { name: 'Reset to the starter' }).click();
+    await chooseAction(page, 'en', 'Reset to the starter');
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'reset to the starter' }).count()).toBe(1);
     await expect.poll(() => learnerFile()).not.toContain('// my own work');
-    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await chooseAction(page, 'en', 'Undo');
     await expect.poll(() => learnerFile()).toContain('// my own work');
     await page.reload();
     await expect.poll(() => page.locator('[data-slot=editor]').innerText(), { timeout: 20_000 }).toContain('// my own work');
@@ -99,19 +99,19 @@ describe('edit and run', () => {
   it('shows the solution beside the code without touching the edit, and applies it only when asked', async () => {
     await openStep('en');
     await appendCode('\n// before the solution\n');
-    await page.getByRole('button', { name: 'Show solution' }).click();
+    await chooseAction(page, 'en', 'Show solution', 'menuitemcheckbox');
     await page.getByRole('textbox', { name: 'Solution: server.js (read-only)' }).waitFor({ state: 'attached', timeout: 30_000 });
     await page.getByRole('textbox', { name: 'Your code: server.js' }).waitFor({ state: 'attached' });
     await expect.poll(() => page.locator('.monaco-diff-editor').innerText()).toContain("require('express-session')");
     expect(await learnerFile()).toContain('// before the solution');
     await page.getByRole('button', { name: 'Hide solution' }).click();
     expect(await learnerFile()).toContain('// before the solution');
-    await page.getByRole('button', { name: 'Show solution' }).click();
+    await chooseAction(page, 'en', 'Show solution', 'menuitemcheckbox');
     await page.getByRole('button', { name: 'Use the solution' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'The solution is now in your files' }).count()).toBe(1);
     expect(await learnerFile()).toContain("require('express-session')");
     await previewShows('/viewcount', 'You have viewed this page');
-    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await chooseAction(page, 'en', 'Undo');
     await expect.poll(() => learnerFile()).toContain('// before the solution');
   });
 
@@ -182,12 +182,14 @@ describe('loading and navigation', () => {
   it('opens the file and the solution view an instructor\'s link asks for', async () => {
     await page.goto(`${base}/en/install/install/?file=package.json&solution`);
     await page.getByRole('textbox', { name: 'Solution: package.json (read-only)' }).waitFor({ state: 'attached', timeout: 30_000 });
-    expect(await page.getByRole('button', { name: 'Hide solution' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Hide solution' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'More actions', exact: true }).click();
+    expect(await page.getByRole('menuitemcheckbox', { name: 'Show solution' }).getAttribute('aria-checked')).toBe('true');
   });
 
   it('copies a link to the step', async () => {
     await openStep('en');
-    await page.getByRole('button', { name: 'Copy link to this step' }).click();
+    await chooseAction(page, 'en', 'Copy link to this step');
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(`${base}/en${STEP}`);
   });
 });

@@ -6,13 +6,13 @@
 // named t('editor.codeLabel', { file }).
 import './editor.css';
 import { createListeners } from '../../runtime/listeners.ts';
-import { createSolutionView, type SolutionView } from './diff.ts';
+import type { SolutionView } from './diff.ts';
 import { renderFileTree } from './file-tree.ts';
-import { languageOf } from './language.ts';
+import { languageOf } from './language-id.ts';
 import { MARKER_OWNER, markersByFile, type EditorMarker } from './markers.ts';
 import { initialTabs, shortcutOf, tabKeyTarget, withOpened } from './tabs.ts';
 import { monacoThemeName } from './theme-name.ts';
-import { WORKSPACE_PATH } from './types-lib.ts';
+import { WORKSPACE_PATH } from './workspace-path.ts';
 import type { CompareKind, EditorDeps, EditorPanel, Files, MonacoApi, Theme } from './types.ts';
 
 export type { EditorDeps, EditorPanel, EditorMarker, Files, MonacoApi, Theme };
@@ -54,6 +54,8 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
   let loading: Promise<void> | null = null;
   let editor: CodeEditor | null = null;
   let solutionView: SolutionView | null = null;
+  /** The solution's diff view: its code comes with Monaco's (never needed before). */
+  let diffModule: typeof import('./diff.ts') | null = null;
   const models = new Map<string, TextModel>();
   const viewStates = new Map<string, ViewState>();
   /** Set while we write to a model ourselves, so it is not reported as the learner's change. */
@@ -85,7 +87,9 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
   const treeToggle = el('button', 'se-tree-toggle');
   treeToggle.type = 'button';
   treeToggle.textContent = t('editor.files');
-  treeToggle.setAttribute('aria-expanded', 'true');
+  // On a narrow screen the code needs the width: the file list starts folded (Files opens it).
+  const treeOpen = !(doc.defaultView?.matchMedia?.('(max-width: 600px)').matches ?? false);
+  treeToggle.setAttribute('aria-expanded', String(treeOpen));
   treeToggle.setAttribute('aria-controls', `${id}-tree`);
   const tablist = el('div', 'se-tabs');
   tablist.setAttribute('role', 'tablist');
@@ -101,6 +105,7 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
   tree.setAttribute('aria-label', t('editor.fileTree'));
   const treeList = el('ul');
   tree.append(treeList);
+  tree.hidden = !treeOpen;
 
   const code = el('div', 'se-code');
   code.id = `${id}-code`;
@@ -111,6 +116,7 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
   const hint = el('p', 'se-hint');
   hint.id = `${id}-hint`;
   hint.textContent = t('editor.editHint');
+  hint.title = hint.textContent;
   plain.setAttribute('aria-describedby', hint.id);
   const monacoHost = el('div', 'se-monaco');
   monacoHost.hidden = true;
@@ -125,7 +131,10 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
   problems.setAttribute('aria-label', t('editor.problems'));
   problems.hidden = true;
 
-  root.append(bar, body, hint, status, problems);
+  // The hint shares the tabs' row (one line, the rest in a tooltip; read whole by screen readers
+  // through aria-describedby): the code keeps the height.
+  bar.insertBefore(hint, editButton);
+  root.append(bar, body, status, problems);
   container.append(root);
 
   // ---- rendering --------------------------------------------------------------------------
@@ -268,7 +277,7 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
       root.dataset.solution = 'false';
       return;
     }
-    solutionView ??= createSolutionView(monaco, diffHost, t);
+    solutionView ??= diffModule!.createSolutionView(monaco, diffHost, t);
     monacoHost.hidden = true;
     diffHost.hidden = false;
     root.dataset.solution = 'true';
@@ -287,6 +296,8 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
       minimap: { enabled: false },
       scrollBeyondLastLine: false,
       fontSize: 14,
+      // The highlighted code shown before Monaco uses the same lines (editor.css): nothing moves.
+      lineHeight: 19,
       tabSize: 2,
       insertSpaces: true,
       wordWrap: 'off',
@@ -304,6 +315,7 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
     plain.hidden = true;
     // The hint now says how to use the editor from the keyboard, and how to leave it.
     hint.textContent = t('editor.keysHint');
+    hint.title = hint.textContent;
     editButton.hidden = true;
     root.dataset.editor = 'monaco';
     renderSolution();
@@ -318,8 +330,9 @@ export function mountEditor(container: HTMLElement, deps: EditorDeps): EditorPan
     code.setAttribute('aria-busy', 'true');
     setStatus(t('editor.loading'));
     const load = deps.loadMonaco ?? loadMonacoChunk;
-    loading = load().then(
-      (api) => {
+    loading = Promise.all([load(), import('./diff.ts')]).then(
+      ([api, diff]) => {
+        diffModule = diff;
         code.removeAttribute('aria-busy');
         if (disposed) return;
         setStatus('');

@@ -3,24 +3,8 @@
 // JavaScript's IntelliSense from Monaco's TypeScript worker (./monaco-loader.ts).
 import type { MonacoApi } from './types.ts';
 
-export type LanguageId = 'javascript' | 'json' | 'html' | 'css' | 'plaintext';
-
-const BY_EXTENSION: Record<string, LanguageId> = {
-  js: 'javascript',
-  cjs: 'javascript',
-  mjs: 'javascript',
-  json: 'json',
-  html: 'html',
-  ejs: 'html',
-  css: 'css',
-};
-
-export function languageOf(path: string): LanguageId {
-  const name = path.slice(path.lastIndexOf('/') + 1);
-  const dot = name.lastIndexOf('.');
-  if (dot <= 0) return 'plaintext';
-  return BY_EXTENSION[name.slice(dot + 1).toLowerCase()] ?? 'plaintext';
-}
+export { languageOf, type LanguageId } from './language-id.ts';
+import type { LanguageId } from './language-id.ts';
 
 type LanguageConfiguration = Parameters<MonacoApi['languages']['setLanguageConfiguration']>[1];
 

@@ -6,7 +6,9 @@
 // file:///node_modules/@types/<pkg>/<file>, so TypeScript's Node-style lookup walks up from
 // /workspace to /node_modules/@types and finds them as it would on disk.
 
-export const WORKSPACE_PATH = '/workspace/';
+import { WORKSPACE_PATH } from './workspace-path.ts';
+
+export { WORKSPACE_PATH } from './workspace-path.ts';
 export const WORKSPACE_ROOT = `file://${WORKSPACE_PATH}`;
 export const TYPES_ROOT = 'file:///node_modules/@types/';
 

@@ -1,23 +1,21 @@
-// The inspector, mounted in one call: the shared state and whichever views have a slot. Each view
-// can also be mounted alone (its mount function) with a state from createInspectState().
+// The inspector, mounted in one call: the shared state and the views of the Session tab (request
+// panel, cookie and store views) that have a slot. The views behind other tabs (timeline, checks,
+// sequence diagram) are mounted alone when their tab is first shown — their mount functions take
+// `state` — so their code is not fetched with the page.
 import './inspect.css';
 import type { LessonPayload } from '../lesson-data.ts';
 import type { LessonSession } from '../run/session-types.ts';
-import { mountChecks, type ChecksPanel } from './checks-panel.ts';
 import { mountCookieView, type CookieView } from './cookie-view.ts';
 import type { Translate } from './dom.ts';
 import type { Progress } from './progress.ts';
 import { mountRequestPanel, type RequestPanel } from './request-panel.ts';
 import { createInspectState, type InspectState } from './state.ts';
 import { mountStoreView, type StoreView } from './store-view.ts';
-import { mountTimeline, type TimelineView } from './timeline-view.ts';
 
 export { createInspectState, type InspectState } from './state.ts';
 export { mountRequestPanel, type RequestPanel } from './request-panel.ts';
 export { mountCookieView, type CookieView } from './cookie-view.ts';
 export { mountStoreView, type StoreView } from './store-view.ts';
-export { mountTimeline, type TimelineView } from './timeline-view.ts';
-export { mountChecks, type ChecksPanel } from './checks-panel.ts';
 export { createProgress, PROGRESS_EVENT, PROGRESS_KEY, type Progress } from './progress.ts';
 export { decorateOutline, mountContinue, templateTranslate, PROGRESS_KEYS } from './progress-view.ts';
 
@@ -25,8 +23,6 @@ export interface InspectorSlots {
   readonly request?: HTMLElement | null;
   readonly cookie?: HTMLElement | null;
   readonly store?: HTMLElement | null;
-  readonly timeline?: HTMLElement | null;
-  readonly checks?: HTMLElement | null;
 }
 
 export interface InspectorDeps {
@@ -35,8 +31,6 @@ export interface InspectorDeps {
   readonly payload: () => LessonPayload;
   /** Done steps and the last place (one per page: the outline decoration shares it). */
   readonly progress: Progress;
-  /** A step's checks all passed. */
-  readonly onStepDone?: (lesson: string, step: string) => void;
   /** Restart as the Run button does it (the request panel offers it for a stuck server). */
   readonly onRestart?: () => void;
 }
@@ -46,8 +40,6 @@ export interface Inspector {
   readonly request: RequestPanel | null;
   readonly cookie: CookieView | null;
   readonly store: StoreView | null;
-  readonly timeline: TimelineView | null;
-  readonly checks: ChecksPanel | null;
   /** The page shows another step of the same lesson (its routes, its checks; remembered as visited). */
   stepChanged(): void;
   /** Another lesson: empty timeline, stores and jars, then as stepChanged. */
@@ -62,10 +54,6 @@ export function mountInspector(slots: InspectorSlots, deps: InspectorDeps): Insp
   const request = slots.request ? mountRequestPanel(slots.request, { ...common, ...(deps.onRestart ? { onRestart: deps.onRestart } : {}) }) : null;
   const cookie = slots.cookie ? mountCookieView(slots.cookie, common) : null;
   const store = slots.store ? mountStoreView(slots.store, common) : null;
-  const timeline = slots.timeline ? mountTimeline(slots.timeline, common) : null;
-  const checks = slots.checks
-    ? mountChecks(slots.checks, { ...common, progress, ...(deps.onStepDone ? { onDone: deps.onStepDone } : {}) })
-    : null;
 
   const visit = () => {
     const p = payload();
@@ -76,7 +64,6 @@ export function mountInspector(slots: InspectorSlots, deps: InspectorDeps): Insp
   const stepChanged = (newLesson = false) => {
     visit();
     request?.routesChanged(newLesson);
-    checks?.stepChanged();
   };
 
   return {
@@ -84,16 +71,12 @@ export function mountInspector(slots: InspectorSlots, deps: InspectorDeps): Insp
     request,
     cookie,
     store,
-    timeline,
-    checks,
     stepChanged: () => stepChanged(),
     async lessonChanged() {
       await state.reset();
       stepChanged(true);
     },
     dispose() {
-      checks?.dispose();
-      timeline?.dispose();
       store?.dispose();
       cookie?.dispose();
       request?.dispose();

@@ -8,7 +8,8 @@ import { sessionError } from '../run/session-error.ts';
 import type { LessonSession } from '../run/session-types.ts';
 import { errorText, secondsIn } from '../run/ui.ts';
 import { el, labelled, panel, uid, type Translate } from './dom.ts';
-import { renderExchange } from './exchange-view.ts';
+/** The exchange's rendering (headers, bodies): fetched with the first answer, not with the page. */
+const exchangeView = () => import('./exchange-view.ts');
 import { mountJars } from './jar-view.ts';
 import { BROWSERS, type InspectState } from './state.ts';
 
@@ -216,6 +217,8 @@ export function mountRequestPanel(container: HTMLElement, deps: RequestPanelDeps
     restart.hidden = true;
     status.textContent = t('inspect.request.sending', { request: `${method.value} ${target}` });
     try {
+      const rendering = exchangeView();
+      rendering.catch(() => {}); // awaited below, once the answer is here
       const result = await state.send({
         browser: which,
         method: method.value,
@@ -223,6 +226,7 @@ export function mountRequestPanel(container: HTMLElement, deps: RequestPanelDeps
         follow: follow.checked,
         ...(isPost ? { form: formValues() } : {}),
       });
+      const { renderExchange } = await rendering;
       if (mine !== sending) return result;
       exchange.replaceChildren(renderExchange(t, result));
       const last = result.hops[result.hops.length - 1]?.response;

@@ -1,5 +1,6 @@
 // Run/Restart, Stop, and the runtime setting (auto, local runner, WebContainer, read-only), saved
-// in localStorage and applied at once through session.retry().
+// in localStorage and applied at once through session.retry(). The setting is a group of radio
+// items in the workbench's "More actions" menu (the page's markup gives the group).
 import { RUNTIME_PREFERENCES } from '../../runtime/choose.ts';
 import { readPreference, writePreference, isRuntimePreference } from './preference.ts';
 import type { LessonSession, RuntimePreference, SessionState } from './session-types.ts';
@@ -23,20 +24,7 @@ export function mountRunControls(container: HTMLElement, deps: RunControlsDeps):
   const { t, session } = deps;
   const run = el('button', { type: 'button', class: 'run-primary', 'data-action': 'run' });
   const stop = el('button', { type: 'button', 'data-action': 'stop' }, t('run.controls.stop'));
-  const select = el(
-    'select',
-    { 'data-action': 'runtime' },
-    ...RUNTIME_PREFERENCES.map((preference) => el('option', { value: preference }, t(`run.preference.${preference}`))),
-  );
-  // The label wraps the select: its accessible name, with no id to keep unique.
-  const setting = el('label', { class: 'run-setting' }, el('span', { class: 'run-setting-label' }, t('run.controls.runtime')), select);
-  const root = el(
-    'div',
-    { class: 'run-controls', role: 'group', 'aria-label': t('run.controls.label') },
-    run,
-    stop,
-    setting,
-  );
+  const root = el('div', { class: 'run-controls', role: 'group', 'aria-label': t('run.controls.label') }, run, stop);
   container.replaceChildren(root);
 
   const busy = async (button: HTMLButtonElement, action: () => void | Promise<void>) => {
@@ -57,12 +45,6 @@ export function mountRunControls(container: HTMLElement, deps: RunControlsDeps):
     });
   });
   stop.addEventListener('click', () => void busy(stop, () => session.stop()));
-  select.addEventListener('change', () => {
-    const value = select.value;
-    if (!isRuntimePreference(value)) return;
-    writePreference(value);
-    void session.retry(value);
-  });
 
   const render = (state: SessionState) => {
     const live = state.phase === 'running' || state.phase === 'starting' || state.phase === 'crashed' || state.phase === 'busy';
@@ -72,16 +54,48 @@ export function mountRunControls(container: HTMLElement, deps: RunControlsDeps):
     if (run.textContent !== text) run.textContent = text;
     run.disabled = state.phase === 'readonly' || state.phase === 'booting' || state.phase === 'idle';
     stop.disabled = !(state.phase === 'running' || state.phase === 'starting' || state.phase === 'busy');
-    const preference: RuntimePreference = state.preference;
-    if (select.value !== preference && document.activeElement !== select) select.value = preference;
   };
-  select.value = readPreference();
   render(session.state());
   const unsubscribe = session.onState(render);
   return {
     dispose() {
       unsubscribe();
       root.remove();
+    },
+  };
+}
+
+export interface RuntimeChoice {
+  dispose(): void;
+}
+
+/**
+ * The runtime setting as menu radio items (role="menuitemradio", aria-checked), in `group` (a
+ * role="group" of the menu). Choosing one saves it and applies it at once; the checked one
+ * follows the session's preference.
+ */
+export function mountRuntimeChoice(group: HTMLElement, deps: Pick<RunControlsDeps, 't' | 'session'>): RuntimeChoice {
+  const { t, session } = deps;
+  const items = RUNTIME_PREFERENCES.map((preference) => {
+    const item = el('button', { type: 'button', role: 'menuitemradio', tabindex: '-1', 'aria-checked': 'false', 'data-preference': preference }, t(`run.preference.${preference}`));
+    item.addEventListener('click', () => {
+      if (!isRuntimePreference(preference)) return;
+      writePreference(preference);
+      check(preference);
+      void session.retry(preference);
+    });
+    return item;
+  });
+  group.replaceChildren(...items);
+  const check = (preference: RuntimePreference) => {
+    for (const item of items) item.setAttribute('aria-checked', String(item.dataset.preference === preference));
+  };
+  check(readPreference());
+  const unsubscribe = session.onState((state) => check(state.preference));
+  return {
+    dispose() {
+      unsubscribe();
+      group.replaceChildren();
     },
   };
 }
