@@ -104,9 +104,9 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: SvgAttrib
 }
 
 /** Where each lifeline stands, in percent of the width (the SVG scales to its box). */
-const LANE_X: Record<Lane, number> = { browser: 14, server: 50, store: 86 };
-const HEAD = 40;
-const ROW = 30;
+const LANE_X: Record<Lane, number> = { browser: 12, server: 50, store: 88 };
+const HEAD = 36;
+const ROW = 28;
 const DETAIL = 15;
 const NOTE = 36;
 const DIVIDER = 34;
@@ -144,7 +144,7 @@ function drawDiagram(t: Translate, diagram: SequenceDiagram, laneNames: Record<L
           svg(
             'g',
             { class: `seq-note ${tone}`, 'data-kind': step.kind },
-            svg('rect', { x: '26%', y, width: '48%', height, rx: 6 }),
+            svg('rect', { x: '22%', y, width: '56%', height, rx: 6 }),
             svg('text', { x: '50%', y: y + 17, 'text-anchor': 'middle', class: 'seq-label' }, words.text),
             ...(words.detail ? [svg('text', { x: '50%', y: y + 17 + DETAIL, 'text-anchor': 'middle', class: 'seq-detail' }, words.detail)] : []),
           ),
@@ -175,7 +175,7 @@ function drawDiagram(t: Translate, diagram: SequenceDiagram, laneNames: Record<L
       'g',
       { class: 'seq-lane', 'data-lane': lane },
       svg('line', { x1: `${LANE_X[lane]}%`, x2: `${LANE_X[lane]}%`, y1: HEAD - 6, y2: height - 4, class: 'seq-lifeline' }),
-      svg('rect', { x: `${LANE_X[lane] - 12}%`, y: 4, width: '24%', height: HEAD - 10, rx: 6, class: 'seq-lane-head' }),
+      svg('rect', { x: `${LANE_X[lane] - 11}%`, y: 4, width: '22%', height: HEAD - 10, rx: 6, class: 'seq-lane-head' }),
       svg('text', { x: `${LANE_X[lane]}%`, y: 4 + (HEAD - 10) / 2 + 4.5, 'text-anchor': 'middle', class: 'seq-lane-name' }, laneNames[lane]),
     ),
   );
@@ -190,7 +190,9 @@ export function mountSequence(container: HTMLElement, deps: SequenceViewDeps): S
   const { root, heading } = panel(t, 'inspect.sequence.title', 'inspect-sequence');
 
   // Which request: the latest (live), or one the learner picked.
-  const picker = el('select', { class: 'inspect-sequence-pick' });
+  // Its first option says what it is for ("the latest request…"): named for screen readers only,
+  // so choosing and sending fit on one row above the picture.
+  const picker = el('select', { class: 'inspect-sequence-pick', 'aria-label': t('inspect.sequence.choose') });
   // A lesson route, sent from here as one of the browsers (the request panel has every option).
   const browser = el('select', { class: 'inspect-browser' }, ...BROWSERS.map((b) => el('option', { value: b }, t(`inspect.browser.${b}`))));
   const route = el('select', { class: 'inspect-sequence-route' });
@@ -202,15 +204,22 @@ export function mountSequence(container: HTMLElement, deps: SequenceViewDeps): S
     labelled(t('inspect.sequence.route'), route, 'inspect-field inspect-grow'),
     send,
   );
-  const status = el('p', { class: 'inspect-status', role: 'status' });
-  const controls = el('div', { class: 'inspect-sequence-controls' }, labelled(t('inspect.sequence.choose'), picker, 'inspect-field inspect-grow'), sendForm);
+  // The answer is in the picture: a sighted learner sees only a failure here; a screen reader hears both.
+  const status = el('p', { class: 'inspect-status inspect-sequence-status', role: 'status' });
+  const controls = el('div', { class: 'inspect-sequence-controls' }, picker, sendForm);
   const verdicts = el('p', { class: 'inspect-sequence-verdicts' });
+  // The tab names the panel already: its heading is for screen readers, the room for the picture.
+  heading.classList.add('visually-hidden');
   const head = el('div', { class: 'inspect-sequence-head' }, heading, verdicts);
   const empty = el('p', { class: 'inspect-muted' }, t('inspect.sequence.empty'));
   const picture = el('div', { class: 'inspect-sequence-picture', tabindex: '0', role: 'group' });
   const steps = el('ol', { class: 'visually-hidden' });
   picture.append(steps);
   root.replaceChildren(head, controls, status, empty, picture);
+  const announce = (text: string, failed = false) => {
+    status.textContent = text;
+    status.toggleAttribute('data-failed', failed);
+  };
   container.replaceChildren(root);
 
   let selected: string | null = null;
@@ -304,7 +313,7 @@ export function mountSequence(container: HTMLElement, deps: SequenceViewDeps): S
     if (!chosen) return;
     const mine = ++sending;
     send.setAttribute('aria-busy', 'true');
-    status.textContent = t('inspect.request.sending', { request: `${chosen.method} ${chosen.path}` });
+    announce(t('inspect.request.sending', { request: `${chosen.method} ${chosen.path}` }));
     // Sending from here follows the latest request: that is the one the learner wants to see.
     selected = null;
     state
@@ -313,10 +322,11 @@ export function mountSequence(container: HTMLElement, deps: SequenceViewDeps): S
         (result) => {
           if (mine !== sending) return;
           const last = result.hops[result.hops.length - 1]?.response;
-          status.textContent = result.error ? t(`inspect.request.failure.${result.error.key}`) : last ? t('inspect.request.answered', { status: last.status, count: result.hops.length }) : '';
+          if (result.error) announce(t(`inspect.request.failure.${result.error.key}`), true);
+          else announce(last ? t('inspect.request.answered', { status: last.status, count: result.hops.length }) : '');
         },
         (error: unknown) => {
-          if (mine === sending) status.textContent = errorText(t, sessionError(error));
+          if (mine === sending) announce(errorText(t, sessionError(error)), true);
         },
       )
       .finally(() => {
@@ -341,7 +351,7 @@ export function mountSequence(container: HTMLElement, deps: SequenceViewDeps): S
       if (change === 'browser') browser.value = state.browser();
       if (change === 'reset') {
         selected = null;
-        status.textContent = '';
+        announce('');
         refresh();
       }
       if (change === 'instances') render();
