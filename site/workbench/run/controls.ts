@@ -22,7 +22,11 @@ export interface RunControls {
 
 export function mountRunControls(container: HTMLElement, deps: RunControlsDeps): RunControls {
   const { t, session } = deps;
-  const run = el('button', { type: 'button', class: 'run-primary', 'data-action': 'run' });
+  // Every label the button can have, stacked: it is as wide as the widest from the start, so the
+  // tools beside it never move when "Run" becomes "Restart" (only the shown one is read out).
+  const RUN_LABELS = ['run.controls.run', 'run.controls.restart', 'run.controls.retry', 'run.controls.resume'] as const;
+  const labels = new Map(RUN_LABELS.map((key) => [key, el('span', { class: 'run-label' }, t(key))]));
+  const run = el('button', { type: 'button', class: 'run-primary', 'data-action': 'run' }, ...labels.values());
   const stop = el('button', { type: 'button', 'data-action': 'stop' }, t('run.controls.stop'));
   const root = el('div', { class: 'run-controls', role: 'group', 'aria-label': t('run.controls.label') }, run, stop);
   container.replaceChildren(root);
@@ -48,10 +52,8 @@ export function mountRunControls(container: HTMLElement, deps: RunControlsDeps):
 
   const render = (state: SessionState) => {
     const live = state.phase === 'running' || state.phase === 'starting' || state.phase === 'crashed' || state.phase === 'busy';
-    const text = t(
-      live ? 'run.controls.restart' : state.phase === 'failed' ? 'run.controls.retry' : state.phase === 'suspended' ? 'run.controls.resume' : 'run.controls.run',
-    );
-    if (run.textContent !== text) run.textContent = text;
+    const key = live ? 'run.controls.restart' : state.phase === 'failed' ? 'run.controls.retry' : state.phase === 'suspended' ? 'run.controls.resume' : 'run.controls.run';
+    for (const [which, label] of labels) label.toggleAttribute('data-shown', which === key);
     run.disabled = state.phase === 'readonly' || state.phase === 'booting' || state.phase === 'idle';
     stop.disabled = !(state.phase === 'running' || state.phase === 'starting' || state.phase === 'busy');
   };
