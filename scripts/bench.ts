@@ -126,8 +126,8 @@ const described: Record<string, string> = {
   server_ready_ms: 'local runtime: ask to start → probe "listening" (ms)',
   restart_ms: 'local runtime: an edit written, restart → "listening" (ms)',
   request_ms: 'one request through the request client, end to end (ms)',
-  page_js_kb_gz: 'JavaScript a step page fetches before any interaction, npm start, gzipped (KB)',
-  static_page_js_kb_gz: 'the same on a static host with the headers, until settled, gzipped (KB)',
+  page_js_kb_gz: 'step page JavaScript before any interaction, npm start, gzipped (KB)',
+  static_page_js_kb_gz: 'the same, static host with the headers, until settled, gzipped (KB)',
   lesson_switch_ms: 'lesson switch: click → the new lesson\'s server listens (ms)',
 };
 console.log(`Session Lab benchmark (medians: ${RUNS} runtime runs, ${Math.min(RUNS, 5)} browser runs, ${LIGHTHOUSE_RUNS} Lighthouse runs)`);
