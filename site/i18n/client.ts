@@ -1,17 +1,22 @@
 // UI strings in the browser: the page's language only (a step page should not carry the other
-// two), looked up by translate.ts, which reads them as i18next does at build time.
+// two), and of it only the namespaces the browser's code reads — the pages' own words (outline,
+// headings, the teaching plan) are rendered at build time. Looked up by translate.ts, which reads
+// them as i18next does at build time.
 import type { Lang } from '../../lab/lessons/languages.ts';
 import { createTranslate, type Strings, type Translate } from './translate.ts';
 
-const load: Record<Lang, () => Promise<{ default: unknown }>> = {
-  pt: () => import('../../locales/pt.json'),
-  en: () => import('../../locales/en.json'),
-  es: () => import('../../locales/es.json'),
+/** What the workbench and its panels say (tests/unit/i18n-translate.test.ts holds their t() calls to these). */
+export const BROWSER_NAMESPACES = ['workbench', 'run', 'runtime', 'editor', 'inspect', 'fault', 'share'] as const;
+
+// Named imports of the JSON's top-level keys: the bundler leaves the other namespaces out.
+const load: Record<Lang, () => Promise<Strings>> = {
+  pt: () => import('../../locales/pt.json').then(({ workbench, run, runtime, editor, inspect, fault, share }) => ({ workbench, run, runtime, editor, inspect, fault, share })),
+  en: () => import('../../locales/en.json').then(({ workbench, run, runtime, editor, inspect, fault, share }) => ({ workbench, run, runtime, editor, inspect, fault, share })),
+  es: () => import('../../locales/es.json').then(({ workbench, run, runtime, editor, inspect, fault, share }) => ({ workbench, run, runtime, editor, inspect, fault, share })),
 };
 
 export async function loadT(lang: Lang): Promise<Translate> {
-  const { default: strings } = await load[lang]();
-  return remembering(createTranslate(lang, strings as Strings));
+  return remembering(createTranslate(lang, await load[lang]()));
 }
 
 /**

@@ -4,27 +4,19 @@
 import { deadline, linkedController, timeoutError } from './deadline.ts';
 import { normalizePath } from './paths.ts';
 import { RuntimeError, isRuntimeError, type BootListener, type LabScript, type Runtime, type RuntimeErrorKey, type RuntimeProcess } from './types.ts';
+import { DEFAULT_RUNNER_TIMEOUT_MS, RUNNER_PREFIX, fetchRunnerToken, type RunnerConnection } from './runner-token.ts';
+
+export { DEFAULT_RUNNER_TIMEOUT_MS, RUNNER_PREFIX, fetchRunnerToken, type RunnerConnection } from './runner-token.ts';
 
 /** What the output streams need of a WebSocket (the browser's, Node's, or a test's). */
 export type WebSocketLike = Pick<WebSocket, 'onmessage' | 'onclose' | 'onerror' | 'close'>;
 export type WebSocketFactory = new (url: string) => WebSocketLike;
 
-export const RUNNER_PREFIX = '/__runner';
-export const DEFAULT_RUNNER_TIMEOUT_MS = 5_000;
 /** A process's output stream that breaks is opened again where it stopped, this many times in a
  * row without a message before the process is given up (`runnerUnreachable`). */
 const MAX_STREAM_RETRIES = 3;
 /** The wait before the first reconnect (then twice, three times as long). */
 const STREAM_RETRY_MS = 250;
-
-export interface RunnerConnection {
-  /** Prefix of the runner's URLs: '' (same origin, the default) or an origin like `http://127.0.0.1:4321`. */
-  readonly base?: string;
-  readonly fetch?: typeof fetch;
-  /** Per-call timeout (ms). */
-  readonly timeoutMs?: number;
-  readonly signal?: AbortSignal;
-}
 
 export interface LocalRuntimeOptions extends RunnerConnection {
   readonly WebSocket?: WebSocketFactory;
@@ -40,41 +32,6 @@ export interface LocalRuntimeOptions extends RunnerConnection {
   /** The lesson's files, mounted once the workspace exists. */
   readonly files?: Readonly<Record<string, string>>;
   readonly onStep?: BootListener;
-}
-
-/** `GET /__runner/token`. Resolves the token, or rejects `runnerUnreachable` (no runner answers:
- * network error, timeout, 404, not JSON) or `runnerRefused` (403). */
-export async function fetchRunnerToken(connection: RunnerConnection = {}): Promise<string> {
-  const fetchFn = connection.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const ms = connection.timeoutMs ?? DEFAULT_RUNNER_TIMEOUT_MS;
-  const { controller, release } = linkedController(connection.signal);
-  const unreachable = (cause?: unknown, status?: number) =>
-    new RuntimeError('runtime.error.runnerUnreachable', { step: 'boot', cause, detail: status === undefined ? {} : { status } });
-  try {
-    const response = await deadline(
-      fetchFn(`${connection.base ?? ''}${RUNNER_PREFIX}/token`, {
-        signal: controller.signal,
-        credentials: 'same-origin',
-        cache: 'no-store',
-      }),
-      { ms, timeout: () => unreachable(new Error('timeout')), signal: connection.signal },
-    ).catch((error: unknown) => {
-      throw isRuntimeError(error) ? error : unreachable(error);
-    });
-    if (response.status === 403) throw new RuntimeError('runtime.error.runnerRefused', { step: 'boot', detail: { status: 403 } });
-    if (!response.ok) throw unreachable(undefined, response.status);
-    const body: unknown = await deadline(response.json(), { ms, timeout: () => unreachable(new Error('timeout')) }).catch(
-      (error: unknown) => {
-        throw isRuntimeError(error) ? error : unreachable(error, response.status);
-      },
-    );
-    const token = (body as { token?: unknown } | null)?.token;
-    if (typeof token !== 'string' || token === '') throw unreachable(undefined, response.status);
-    return token;
-  } finally {
-    controller.abort();
-    release();
-  }
 }
 
 /** Connects to the runner, creates a workspace and mounts the lesson's files. */

@@ -10,7 +10,6 @@ import { loadLabFiles } from './run/lab-files.ts';
 import { mountBootPanel } from './run/boot-panel.ts';
 import { mountRunControls, mountRuntimeChoice, readPreference } from './run/controls.ts';
 import { mountTerminal } from './run/terminal-panel.ts';
-import { mountPreview } from './run/preview-panel.ts';
 import { createRestartScheduler } from './restart-scheduler.ts';
 import { connectShell, hasShell, type ShellConnection } from './run/shell.ts';
 import { mountInspector, createProgress, type Inspector } from './inspect/index.ts';
@@ -82,7 +81,6 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
   mountBootPanel(slot(root, 'boot'), { t, session, onChooseRuntime: (preference) => void session.retry(preference), onRestart: () => void restartNow() });
   const terminal = mountTerminal(slot(root, 'terminal'), { t, theme: currentTheme, session });
   const firstPage = (p: LessonPayload) => p.routes.find((r) => r.method === 'GET')?.path ?? '/';
-  const preview = mountPreview(slot(root, 'preview'), { t, session, path: firstPage(payload), visible: false });
   // The views behind the other tabs load with their tab (the diagram first where a lesson
   // opens on it); each draws what the shared state has gathered meanwhile.
   const common = { t, session, payload: () => payload!, state: inspector.state };
@@ -90,10 +88,13 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
     diagram: lazyView(() => import('./inspect/sequence-view.ts').then((m) => m.mountSequence(slot(root, 'inspect-sequence'), common))),
     timeline: lazyView(() => import('./inspect/timeline-view.ts').then((m) => m.mountTimeline(slot(root, 'inspect-timeline'), common))),
     checks: lazyView(() => import('./inspect/checks-panel.ts').then((m) => m.mountChecks(slot(root, 'inspect-checks'), { ...common, progress }))),
+    // The preview starts on the lesson's first page; until its tab is shown it loads nothing.
+    preview: lazyView(() => import('./run/preview-panel.ts').then((m) => m.mountPreview(slot(root, 'preview'), { t, session, path: firstPage(payload!), visible: false }))),
   };
   const layout = mountWorkbenchLayout(root, {
     onTab: (tab) => {
-      preview.setVisible(tab === 'preview');
+      if (tab === 'preview') void views.preview.show().then((preview) => preview?.setVisible(layout.selectedTab() === 'preview'));
+      else views.preview.current()?.setVisible(false);
       if (tab === 'shell') void openShell();
       if (tab === 'diagram') void views.diagram.show().then((view) => view?.refresh());
       if (tab === 'timeline') void views.timeline.show();
@@ -311,8 +312,8 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
       editor.setFiles(files, next.open, nextHighlighted);
       setSolutionShown(false);
       void session.open(next, files);
-      preview.lessonChanged();
-      preview.navigate(firstPage(next));
+      views.preview.current()?.lessonChanged();
+      views.preview.current()?.navigate(firstPage(next));
       refreshUndo();
       // A lesson opens on its own first view (the diagram where the exchange is introduced).
       layout.selectTab(next.view ?? 'session');

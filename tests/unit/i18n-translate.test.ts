@@ -37,3 +37,23 @@ describe.each(LANGS)('t() in %s', (lang) => {
     for (const key of ['no.such.key', 'inspect.nothing.here', 'workbench.nothing']) expect(mine(key)).toBe(theirs(key));
   });
 });
+
+describe('the strings the browser gets', () => {
+  it('hold every namespace the browser code names in a t() call (the others are left out of its bundle)', async () => {
+    const { readdirSync, statSync } = await import('node:fs');
+    const { BROWSER_NAMESPACES } = await import('../../site/i18n/client.ts');
+    const sources = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name);
+        return statSync(path).isDirectory() ? sources(path) : /\.ts$/.test(name) ? [path] : [];
+      });
+    const used = new Set<string>();
+    for (const file of [...sources(join(root, 'site/workbench')), ...sources(join(root, 'site/runtime'))]) {
+      for (const match of readFileSync(file, 'utf8').matchAll(/\bt\(\s*['`]([a-z]+)\./g)) used.add(match[1]!);
+    }
+    expect(used.size).toBeGreaterThan(4);
+    for (const namespace of used) expect(BROWSER_NAMESPACES, namespace).toContain(namespace);
+    // Keys made at run time: a runtime failure's key, the boot step names.
+    expect(BROWSER_NAMESPACES).toContain('runtime');
+  });
+});

@@ -3,7 +3,7 @@
 // see the request with its Cookie header and the response hop by hop. The jars sit below.
 import type { BrowserId, RequestResult } from '../../runtime/protocol.ts';
 import type { LessonPayload, RoutePayload } from '../lesson-data.ts';
-import { normalizePreviewPath } from '../run/preview-panel.ts';
+import { normalizePreviewPath } from '../run/preview-path.ts';
 import { sessionError } from '../run/session-error.ts';
 import type { LessonSession } from '../run/session-types.ts';
 import { errorText, secondsIn } from '../run/ui.ts';

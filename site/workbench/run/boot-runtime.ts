@@ -2,7 +2,8 @@
 // WebContainer, else read-only) and boot it, reporting the named steps of the attempt in progress.
 // It says how that went as a value; the session turns it into state and then starts the host.
 import { chooseRuntime, type Failure, type Reason, type RuntimePreference } from '../../runtime/choose.ts';
-import { createLocalRuntime, fetchRunnerToken, type LocalRuntimeOptions } from '../../runtime/local.ts';
+import type { LocalRuntimeOptions } from '../../runtime/local.ts';
+import { fetchRunnerToken } from '../../runtime/runner-token.ts';
 import { RuntimeError, isRuntimeError, type BootListener, type BootStep, type Runtime, type RuntimeKind } from '../../runtime/types.ts';
 import { createWebContainerFactory, type WebContainerBootOptions, type WebContainerClass, type WebContainerFactory } from '../../runtime/webcontainer.ts';
 import type { LessonSessionDeps, SessionTimeouts } from './session-types.ts';
@@ -78,7 +79,7 @@ export async function bootRuntime(o: BootRuntimeOptions): Promise<BootOutcome> {
           ? await deps.probeRunner(probeSignal)
           : await fetchRunnerToken({ signal: probeSignal, timeoutMs: timeouts.probeMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
       },
-      createLocal: (localSignal) => {
+      createLocal: async (localSignal) => {
         const options: LocalRuntimeOptions = {
           signal: localSignal,
           onStep: stepsOf('local', localSignal),
@@ -86,7 +87,8 @@ export async function bootRuntime(o: BootRuntimeOptions): Promise<BootOutcome> {
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
           ...(deps.WebSocket ? { WebSocket: deps.WebSocket } : {}),
         };
-        return (deps.createLocal ?? createLocalRuntime)(options);
+        // Its code comes when a runner answered (or was asked for): a static host never fetches it.
+        return (deps.createLocal ?? (await import('../../runtime/local.ts')).createLocalRuntime)(options);
       },
       createWebContainer: async (wcSignal) => {
         const onStep = stepsOf('webcontainer', wcSignal);

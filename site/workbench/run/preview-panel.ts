@@ -6,6 +6,7 @@
 import type { LessonSession, SessionState } from './session-types.ts';
 import { el, errorText, type Translate } from './ui.ts';
 import { sessionError } from './session-error.ts';
+import { normalizePreviewPath } from './preview-path.ts';
 
 export interface PreviewDeps {
   readonly t: Translate;
@@ -28,12 +29,7 @@ export interface PreviewPanel {
   dispose(): void;
 }
 
-/** "/login", "login", "/a?b=1#c" → a path that starts with "/". */
-export function normalizePreviewPath(input: string): string {
-  const trimmed = input.trim();
-  if (trimmed === '') return '/';
-  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
-}
+export { normalizePreviewPath } from './preview-path.ts';
 
 /** The preview's base URL and a path, joined (a path never leaves the base's origin). */
 export function previewHref(base: string, path: string): string {
