@@ -159,11 +159,19 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
   window.addEventListener('focus', resumeIfShown);
 
   // Probe errors as markers at the learner's line, and a sentence that says where.
+  // Once the server runs again the sentence goes — that one only: a running server must not
+  // wipe what an action said meanwhile ("reset to the starter", a copied link).
+  let errorSaid = '';
   session.onState((state) => {
     const error = state.phase === 'crashed' ? state.lastError : undefined;
     editor.setMarkers(error?.file && error.line ? [{ path: error.file, line: error.line, column: error.column, message: error.message }] : []);
-    if (error) announce(error.file && error.line ? t('workbench.serverError', { file: error.file, line: error.line, message: error.message }) : t('workbench.serverErrorNoPlace', { message: error.message }));
-    else if (state.phase === 'running') announce('');
+    if (error) {
+      errorSaid = error.file && error.line ? t('workbench.serverError', { file: error.file, line: error.line, message: error.message }) : t('workbench.serverErrorNoPlace', { message: error.message });
+      announce(errorSaid);
+    } else if (state.phase === 'running' && errorSaid) {
+      if (slot(root, 'announce').textContent === errorSaid) announce('');
+      errorSaid = '';
+    }
   });
 
   // The menu's actions: solution beside the code (never over it) — while it shows, "Use the
@@ -181,6 +189,9 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
     hideButton.hidden = !shown;
   };
   const replaceFiles = async (next: Files, message: string) => {
+    // The restart an edit had scheduled is moot: opening the new files restarts the server (and
+    // a late one would clear the message below).
+    scheduler.cancel();
     files = next;
     const wasShown = editor.solutionShown();
     editor.setFiles(files, payload!.open);

@@ -22,8 +22,16 @@ export function bindMenuButton(button: HTMLElement, menu: HTMLElement): MenuButt
   const isOpen = () => !menu.hidden;
 
   const focusItem = (item: HTMLElement | undefined) => item?.focus();
+  /** Kept inside the window: a menu that would run off its right edge moves left. */
+  const fit = () => {
+    menu.style.left = '';
+    const box = menu.getBoundingClientRect();
+    const room = doc.documentElement.clientWidth - 8;
+    if (box.right > room) menu.style.left = `${Math.max(room - box.right, 8 - box.left)}px`;
+  };
   const open = (focus: 'first' | 'last' = 'first') => {
     menu.hidden = false;
+    fit();
     button.setAttribute('aria-expanded', 'true');
     const list = items();
     focusItem(focus === 'first' ? list[0] : list[list.length - 1]);
