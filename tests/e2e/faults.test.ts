@@ -48,6 +48,8 @@ describe('a server stuck in an endless loop', () => {
     await serverRunning(page);
     const phases = await recordPhases();
 
+    // Lesson 1 opens on its sequence diagram: the request panel is on the Session tab.
+    await page.getByRole('tab', { name: say(lang, 'workbench.tabSession'), exact: true }).click();
     const requests = page.getByRole('region', { name: say(lang, 'inspect.request.title'), exact: true });
     await requests.getByRole('combobox', { name: say(lang, 'inspect.request.path') }).fill('/spin');
     await requests.getByRole('button', { name: say(lang, 'inspect.request.send'), exact: true }).click();
