@@ -419,8 +419,13 @@ export class Instance {
     run.stopping = true;
     // A server being stopped is no longer news, busy or not.
     run.watch?.stop();
-    // Its tree now, while every parent lives: ended with it once it has exited (see reap).
+    // Its tree now, while every parent lives, and ended at once in the same turn: a child that
+    // dropped the marker is found only through its parent, and once the server has exited it
+    // would be nobody's. (If the host is killed right after — the runner's lifeline — nothing of
+    // the tree is left waiting for a later reap.) What the server starts while stopping is found
+    // by its marker when it has exited (see reap).
     if (run.pid !== undefined) run.leftover = procfs.findTree({ marker: { name: RUN_MARKER, value: run.marker }, roots: [run.pid] }).filter((p) => p.pid !== run.pid);
+    procfs.signalTree(run.leftover);
     run.child.kill('SIGTERM');
     const timer = setTimeout(() => run.child.kill('SIGKILL'), graceMs);
     const { code, signal } = await run.exited;
