@@ -2,7 +2,12 @@
 //
 // The page passes in the `WebContainer` class (so tests pass a fake that must match the real
 // package's types) and owns the factory object returned here: it is what guards "one WebContainer
-// per page" — no module-level singleton.
+// per page" — no module-level singleton. `WebContainer.boot()` is called once per factory: a
+// runtime that is disposed hands the booted WebContainer back (its processes killed, its
+// dependencies kept mounted) and the next boot reuses it. The package refuses a second boot while
+// one instance lives ("Only a single WebContainer instance can be booted"), and an instance whose
+// iframe is gone cannot be torn down or replaced, so booting again is never the way to recover;
+// only a WebContainer that reported an error is torn down on dispose.
 //
 // Boot never runs `npm install`: the dependencies come as a prebuilt snapshot
 // (scripts/snapshot.ts), fetched while WebContainer.boot() runs and mounted at the workspace root.
@@ -71,8 +76,9 @@ export interface WebContainerBootOptions {
 export type WebContainerFactoryState = 'idle' | 'booting' | 'booted';
 
 export interface WebContainerFactory {
-  /** Boots (or, after a timed-out try, keeps waiting for the same boot) and prepares the workspace.
-   * One runtime at a time: `alreadyBooted` while one is booting or alive (dispose it first). */
+  /** Boots (or, after a timed-out try, keeps waiting for the same boot; after a dispose, reuses
+   * the booted WebContainer) and prepares the workspace. One runtime at a time: `alreadyBooted`
+   * while one is booting or alive (dispose it first). */
   boot(options: WebContainerBootOptions): Promise<Runtime>;
   readonly state: WebContainerFactoryState;
 }
@@ -82,9 +88,12 @@ export function createWebContainerFactory(options: WebContainerFactoryOptions): 
   const isolated = options.isolated ?? (() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true);
   const bootOptions: BootOptions = options.bootOptions ?? { coep: 'require-corp', workdirName: 'session-lab' };
   let state: WebContainerFactoryState = 'idle';
-  // The single WebContainer.boot() call of the page; kept across a timed-out try so that a retry
-  // waits for the same boot instead of starting a second one (which WebContainer refuses).
+  // The single WebContainer.boot() call of the page; kept across a timed-out try and across a
+  // disposed runtime, so that a retry or the next workbench uses the same WebContainer instead of
+  // starting a second one (which WebContainer refuses).
   let instance: Promise<WebContainerInstance> | null = null;
+  /** The booted WebContainer whose dependency snapshot is mounted already. */
+  let prepared: WebContainerInstance | null = null;
 
   const bootInstance = (): Promise<WebContainerInstance> => {
     if (!instance) {
@@ -107,11 +116,15 @@ export function createWebContainerFactory(options: WebContainerFactoryOptions): 
       if (boot.signal?.aborted) throw new RuntimeError('runtime.error.aborted', { step: 'boot', cause: boot.signal.reason });
       state = 'booting';
       try {
-        const container = await prepare(boot, bootInstance, fetchFn);
+        const container = await prepare(boot, bootInstance, fetchFn, prepared);
+        prepared = container;
         state = 'booted';
-        return createRuntime(container, boot, () => {
+        return createRuntime(container, boot, (tornDown) => {
           state = 'idle';
-          instance = null;
+          if (tornDown) {
+            instance = null;
+            prepared = null;
+          }
         });
       } catch (error) {
         state = 'idle';
@@ -121,11 +134,13 @@ export function createWebContainerFactory(options: WebContainerFactoryOptions): 
   };
 }
 
-/** boot ∥ fetch(snapshot) → mount(snapshot) → mount(lab scripts, lesson files). */
+/** boot ∥ fetch(snapshot) → mount(snapshot) → mount(lab scripts, lesson files). A WebContainer
+ * that has the snapshot already (a runtime before this one prepared it) skips the download. */
 async function prepare(
   boot: WebContainerBootOptions,
   bootInstance: () => Promise<WebContainerInstance>,
   fetchFn: typeof fetch,
+  reused: WebContainerInstance | null,
 ): Promise<WebContainerInstance> {
   const { controller, release } = linkedController(boot.signal);
   const signal = controller.signal;
@@ -140,11 +155,13 @@ async function prepare(
     const booting = bootInstance();
     let downloaded = 0;
     let booted = false;
-    const download = fetchSnapshot(fetchFn, boot.snapshotUrl, signal, (fraction) => {
-      downloaded = fraction;
-      if (booted) steps.report('dependencies', fraction * 0.8);
-    });
-    download.catch(() => {}); // awaited below; a failure during the boot must not go unhandled
+    const download = reused
+      ? null
+      : fetchSnapshot(fetchFn, boot.snapshotUrl, signal, (fraction) => {
+          downloaded = fraction;
+          if (booted) steps.report('dependencies', fraction * 0.8);
+        });
+    download?.catch(() => {}); // awaited below; a failure during the boot must not go unhandled
 
     const container = await deadline(booting, {
       ms: bootMs,
@@ -156,19 +173,20 @@ async function prepare(
     });
     booted = true;
     steps.report('boot', 1);
-    steps.report('dependencies', downloaded * 0.8);
     const labFiles = typeof boot.labFiles === 'function' ? boot.labFiles() : Promise.resolve(boot.labFiles);
     labFiles.catch(() => {}); // awaited below; a failure meanwhile must not go unhandled
-
-    const snapshot = await deadline(download, {
-      ms: depsMs,
-      timeout: timeoutError('runtime.error.dependenciesTimeout', depsMs, 'dependencies'),
-      signal,
-      aborted: aborted('dependencies'),
-    }).catch((error: unknown) => {
-      throw asRuntimeError(error, 'runtime.error.dependenciesFailed', 'dependencies');
-    });
-    await step(container.mount(snapshot), 'dependencies', signal, aborted('dependencies'));
+    if (download && container !== reused) {
+      steps.report('dependencies', downloaded * 0.8);
+      const snapshot = await deadline(download, {
+        ms: depsMs,
+        timeout: timeoutError('runtime.error.dependenciesTimeout', depsMs, 'dependencies'),
+        signal,
+        aborted: aborted('dependencies'),
+      }).catch((error: unknown) => {
+        throw asRuntimeError(error, 'runtime.error.dependenciesFailed', 'dependencies');
+      });
+      await step(container.mount(snapshot), 'dependencies', signal, aborted('dependencies'));
+    }
     steps.report('dependencies', 1);
 
     steps.report('files', 0);
@@ -263,12 +281,15 @@ export function toTree(files: Readonly<Record<string, string>>): FileSystemTree 
   return root;
 }
 
-function createRuntime(container: WebContainerInstance, boot: WebContainerBootOptions, onDisposed: () => void): Runtime {
+/** `onDisposed(tornDown)`: the runtime is gone; `tornDown` when the WebContainer went with it. */
+function createRuntime(container: WebContainerInstance, boot: WebContainerBootOptions, onDisposed: (tornDown: boolean) => void): Runtime {
   const previewMs = boot.previewTimeoutMs ?? DEFAULT_PREVIEW_TIMEOUT_MS;
   const urls = new Map<number, string>();
   const urlWaiters = new Map<number, Set<(url: string) => void>>();
   const processes = new Set<WebContainerProcess>();
   let disposed = false;
+  /** The WebContainer reported an error: it is not handed on to the next runtime. */
+  let broken = false;
 
   const portReady = (port: number, url: string) => {
     urls.set(port, url);
@@ -283,6 +304,7 @@ function createRuntime(container: WebContainerInstance, boot: WebContainerBootOp
       else urls.delete(port);
     }),
     container.on('error', (error) => {
+      broken = true;
       boot.onError?.(new RuntimeError('runtime.error.internal', { detail: { message: error.message } }));
     }),
   ];
@@ -383,8 +405,8 @@ function createRuntime(container: WebContainerInstance, boot: WebContainerBootOp
       processes.clear();
       unsubscribe.forEach((off) => off());
       urlWaiters.clear();
-      container.teardown();
-      onDisposed();
+      if (broken) container.teardown();
+      onDisposed(broken);
     },
   };
 }

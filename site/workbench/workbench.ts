@@ -12,6 +12,7 @@ import { mountRunControls, mountRuntimeChoice, readPreference } from './run/cont
 import { mountTerminal } from './run/terminal-panel.ts';
 import { createRestartScheduler } from './restart-scheduler.ts';
 import { connectShell, hasShell, type ShellConnection } from './run/shell.ts';
+import { bootWindowWebContainer, handBackWebContainer } from './run/window-webcontainer.ts';
 import { mountInspector, createProgress, type Inspector } from './inspect/index.ts';
 import { nextTask } from './next-task.ts';
 import { mountSharePanel } from './share/share-panel.ts';
@@ -62,7 +63,8 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
     preference: readPreference,
     labFiles: loadLabFiles,
     snapshotUrl: siteUrl('runtime/deps.snapshot'),
-    WebContainer: async () => (await import('@webcontainer/api')).WebContainer,
+    // The window's one WebContainer: a workbench built after the outline and back reuses it.
+    createWebContainer: bootWindowWebContainer,
   });
   // The inspector: the request panel, the cookie and store views, the timeline, "Check my work".
   const progress = createProgress();
@@ -73,6 +75,19 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
       store: slot(root, 'inspect-store'),
     },
     { t, session, payload: () => payload!, progress, onRestart: () => void restartNow() },
+  );
+  // A page without this workbench replaced it (the outline): its session ends and hands the
+  // WebContainer back for the next workbench; its listeners on the document go with it.
+  const leaving = new AbortController();
+  const listen = { signal: leaving.signal };
+  document.addEventListener(
+    'astro:after-swap',
+    () => {
+      if (root.isConnected) return;
+      leaving.abort();
+      handBackWebContainer(session.dispose());
+    },
+    listen,
   );
   await nextTask();
 
@@ -289,22 +304,28 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
   applyQuery();
   void openSharedCode();
   // A link pasted into this tab's address bar changes only the fragment: no page load.
-  window.addEventListener('hashchange', () => void openSharedCode());
+  window.addEventListener('hashchange', () => void openSharedCode(), listen);
 
   // Theme changes (the toggle, or the system) reach Monaco and the terminal.
   const themeChanged = () => {
     editor.setTheme(currentTheme());
     terminal.setTheme(currentTheme());
   };
-  new MutationObserver(themeChanged).observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
-  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', themeChanged);
+  const themeObserver = new MutationObserver(themeChanged);
+  themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+  leaving.signal.addEventListener('abort', () => themeObserver.disconnect());
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', themeChanged, listen);
 
   // The next page's highlighted starter code, taken before the swap drops it (this persisted
   // workbench replaces the new page's): a lesson switch shows it until Monaco loads.
   let nextHighlighted: HTMLElement | null = null;
-  document.addEventListener('astro:before-swap', (event) => {
-    nextHighlighted = (event as Event & { newDocument: Document }).newDocument.querySelector<HTMLElement>('session-workbench [data-slot="editor"]');
-  });
+  document.addEventListener(
+    'astro:before-swap',
+    (event) => {
+      nextHighlighted = (event as Event & { newDocument: Document }).newDocument.querySelector<HTMLElement>('session-workbench [data-slot="editor"]');
+    },
+    listen,
+  );
 
   // Client-side navigation: same lesson → new step (files stay); another lesson → mount its files.
   document.addEventListener('astro:page-load', () => {
@@ -331,8 +352,9 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
     }
     applyQuery();
     void openSharedCode();
-  });
+  }, listen);
 
-  await session.open(payload, files);
+  // The learner may have left already (the workbench starts when the page is idle).
+  if (!leaving.signal.aborted) await session.open(payload, files);
   return handle;
 }

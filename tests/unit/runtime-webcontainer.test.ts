@@ -469,20 +469,44 @@ describe('WebContainer adapter: boot', () => {
     expect(log.some((l) => l.startsWith('mount:'))).toBe(false);
   });
 
-  it('one WebContainer per page: a second boot is refused until the first runtime is disposed', async () => {
+  it('one WebContainer per page: a second boot is refused while a runtime lives; after its dispose the next one reuses the WebContainer', async () => {
     const log: string[] = [];
     const wc = fakeWebContainer(log);
-    const factory = createWebContainerFactory({ WebContainer: wc.WebContainer, fetch: fakeFetch(log).fetch, isolated: () => true });
+    const { fetch, calls } = fakeFetch(log);
+    const factory = createWebContainerFactory({ WebContainer: wc.WebContainer, fetch, isolated: () => true });
     const first = factory.boot({ snapshotUrl: '/s', labFiles: LAB_FILES });
     await expect(factory.boot({ snapshotUrl: '/s', labFiles: LAB_FILES })).rejects.toMatchObject({ key: 'runtime.error.alreadyBooted' });
     await settle();
     const container = wc.finishBoot();
     const runtime = await first;
     await expect(factory.boot({ snapshotUrl: '/s', labFiles: LAB_FILES })).rejects.toMatchObject({ key: 'runtime.error.alreadyBooted' });
+    await runtime.spawn('node', ['host.mjs']);
     await runtime.dispose();
-    expect(container.tornDown).toBe(true);
+    expect(container.spawned[0]?.process.killed).toBe(true);
+    expect(container.tornDown).toBe(false); // handed back, not torn down
     expect(container.listenerCount()).toBe(0);
     await expect(runtime.readFile('server.js')).rejects.toMatchObject({ key: 'runtime.error.disposed' });
+
+    const steps: BootProgress[] = [];
+    const next = await factory.boot({ snapshotUrl: '/s', labFiles: LAB_FILES, files: { 'app.js': 'next' }, onStep: (s) => steps.push(s) });
+    expect(wc.boots).toHaveLength(1); // WebContainer.boot() once for the page
+    expect(calls).toHaveLength(1); // the snapshot is mounted already: not fetched again
+    expect(log.filter((l) => l.startsWith('mount:snapshot'))).toHaveLength(1);
+    expect(steps.filter((s) => s.progress === 1).map((s) => s.step)).toEqual(['boot', 'dependencies', 'files']);
+    expect(await next.listFiles()).toEqual(['app.js']);
+  });
+
+  it('a WebContainer that reported an error is torn down on dispose, and the next boot boots anew', async () => {
+    const log: string[] = [];
+    const wc = fakeWebContainer(log);
+    const factory = createWebContainerFactory({ WebContainer: wc.WebContainer, fetch: fakeFetch(log).fetch, isolated: () => true });
+    const first = factory.boot({ snapshotUrl: '/s', labFiles: LAB_FILES });
+    await settle();
+    const container = wc.finishBoot();
+    const runtime = await first;
+    container.emit('error', { message: 'internal' });
+    await runtime.dispose();
+    expect(container.tornDown).toBe(true);
     const next = factory.boot({ snapshotUrl: '/s', labFiles: LAB_FILES });
     await settle();
     expect(wc.boots).toHaveLength(2);
@@ -586,13 +610,13 @@ describe('WebContainer adapter: the runtime', () => {
     expect(errors.map((e) => e.key)).toEqual(['runtime.error.internal']);
   });
 
-  it('dispose kills the processes it started', async () => {
+  it('dispose kills the processes it started and keeps the WebContainer for the next runtime', async () => {
     const { runtime, container } = await booted();
     await runtime.spawn('node', ['a.js']);
     await runtime.spawn('node', ['b.js']);
     await runtime.dispose();
     expect(container.spawned.map((s) => s.process.killed)).toEqual([true, true]);
-    expect(container.tornDown).toBe(true);
+    expect(container.tornDown).toBe(false);
   });
 });
 
