@@ -48,7 +48,9 @@ export interface ChooseOptions {
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 3_000;
 export const DEFAULT_LOCAL_TIMEOUT_MS = 10_000;
-export const DEFAULT_WEBCONTAINER_TIMEOUT_MS = 45_000;
+/** The outer bound of a WebContainer attempt: its boot (webcontainer.ts, 60 s), the dependency
+ * download that follows (30 s) and the mounts. */
+export const DEFAULT_WEBCONTAINER_TIMEOUT_MS = 120_000;
 
 export async function chooseRuntime(options: ChooseOptions): Promise<RuntimeChoice> {
   if (options.preference === 'readonly') return { mode: 'readonly', reasons: [{ key: 'runtime.reason.readonlyChosen' }], failures: [] };

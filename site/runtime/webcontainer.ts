@@ -12,7 +12,9 @@
 // Boot never runs `npm install`: the dependencies come as a prebuilt snapshot
 // (scripts/snapshot.ts), fetched while WebContainer.boot() runs and mounted at the workspace root.
 // WebContainer.boot() can hang forever (offline: its runtime loads from the internet), so it races
-// our own timeout.
+// our own limit — a long one: a first visit on a slow link takes many seconds, and a boot that is
+// merely slow must never be abandoned (after SLOW_BOOT_MS the boot panel offers the alternatives
+// while it goes on).
 import type { BootOptions, FileSystemAPI, FileSystemTree, WebContainer, WebContainerProcess } from '@webcontainer/api';
 import { deadline, linkedController, timeoutError } from './deadline.ts';
 import { normalizePath, parentOf } from './paths.ts';
@@ -41,7 +43,10 @@ export const LAB_FOLDER = '.lab';
 /** Root entries that are not the lesson's: kept when a lesson's files replace another's. */
 const RESERVED = new Set(['node_modules', LAB_FOLDER]);
 
-export const DEFAULT_BOOT_TIMEOUT_MS = 12_000;
+/** How long WebContainer.boot() may take before the boot is declared failed. */
+export const DEFAULT_BOOT_TIMEOUT_MS = 60_000;
+/** A WebContainer start slower than this is offered the alternatives (local runner, read-only). */
+export const SLOW_BOOT_MS = 12_000;
 export const DEFAULT_DEPENDENCIES_TIMEOUT_MS = 30_000;
 export const DEFAULT_PREVIEW_TIMEOUT_MS = 10_000;
 

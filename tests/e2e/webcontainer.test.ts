@@ -232,6 +232,9 @@ describe('a WebContainer that never answers (offline)', () => {
     await page.clock.fastForward(45_000 - 14_000);
     expect((await session(page)).phase).toBe('booting');
     expect(await step.getAttribute('data-status')).toBe('active');
+    // Not forever: at its limit the boot is declared failed, and says why.
+    await page.clock.fastForward(60_000 - 45_000 + 1_000);
+    await expect.poll(() => session(page)).toMatchObject({ phase: 'failed', error: 'runtime.error.bootTimeout' });
     expect(errors).toEqual([]);
     await context.close();
   });

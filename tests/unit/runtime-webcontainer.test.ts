@@ -325,7 +325,7 @@ describe('WebContainer adapter: boot', () => {
     expect(log.some((line) => /^spawn:(npm|npx|pnpm|yarn)\b/.test(line) || / install\b/.test(line))).toBe(false);
   });
 
-  it('a boot that never resolves ends in our timeout with a typed error, and choose falls back', async () => {
+  it('a boot that never resolves is not abandoned for being slow: it ends at our much longer limit with a typed error, and choose falls back', async () => {
     vi.useFakeTimers();
     const log: string[] = [];
     const wc = fakeWebContainer(log);
@@ -333,12 +333,12 @@ describe('WebContainer adapter: boot', () => {
     const factory = createWebContainerFactory({ WebContainer: wc.WebContainer, fetch, isolated: () => true });
     const steps: BootProgress[] = [];
     const outcome = factory.boot({ snapshotUrl: '/deps.snapshot', labFiles: LAB_FILES, onStep: (s) => steps.push(s) }).catch((e: unknown) => e);
-    await vi.advanceTimersByTimeAsync(11_999);
+    await vi.advanceTimersByTimeAsync(59_999);
     expect(factory.state).toBe('booting');
     await vi.advanceTimersByTimeAsync(1);
     const error = await outcome;
     expect(error).toBeInstanceOf(RuntimeError);
-    expect(error).toMatchObject({ key: 'runtime.error.bootTimeout', step: 'boot', detail: { seconds: 12 } });
+    expect(error).toMatchObject({ key: 'runtime.error.bootTimeout', step: 'boot', detail: { seconds: 60 } });
     expect(calls[0]?.signal?.aborted).toBe(true); // the download was cancelled too
     expect(factory.state).toBe('idle');
     expect(steps).toEqual([{ step: 'boot', progress: 0 }]);

@@ -5,6 +5,7 @@
 // unless the message itself changes).
 import { BOOT_STEPS, type BootStep } from '../../runtime/types.ts';
 import { createBusyNote } from './busy-note.ts';
+import { SLOW_BOOT_MS } from '../../runtime/webcontainer.ts';
 import { writePreference } from './preference.ts';
 import type { LessonSession, RuntimePreference, SessionState } from './session-types.ts';
 import { crashText, el, errorText, statusLine, withElement, type Translate } from './ui.ts';
@@ -13,7 +14,7 @@ import { crashText, el, errorText, statusLine, withElement, type Translate } fro
 export const WEBCONTAINER_REQUIREMENTS_URL = 'https://webcontainers.io/guides/browser-support';
 
 /** A step that takes longer than this shows how long it has been going (a WebContainer's boot,
- * a slow network: up to 45 s), so a learner sees it is alive. */
+ * a slow network: up to a minute), so a learner sees it is alive. */
 const SHOW_ELAPSED_AFTER_MS = 3_000;
 
 export interface BootPanelDeps {
@@ -62,6 +63,11 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
   const busy = createBusyNote(t, { restart: () => (deps.onRestart ? deps.onRestart() : void session.restart()), stop: () => void session.stop() });
   let shownMessage = '';
   let shownFallback = '';
+  /** Since when a WebContainer has been starting: after SLOW_BOOT_MS the alternatives are offered
+   * while it goes on (it is only declared failed on an error or at its much longer limit). */
+  let startingSince: number | null = null;
+  const slowStart = () => startingSince !== null && Date.now() - startingSince >= SLOW_BOOT_MS;
+  let shownSlow = false;
   /** When each step in progress started, for the elapsed time. */
   const activeSince = new Map<BootStep, number>();
   let ticker: ReturnType<typeof setInterval> | null = null;
@@ -103,11 +109,20 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
   };
 
   const renderMessage = (state: SessionState) => {
-    const signature = JSON.stringify([state.phase, state.error, state.reasons, state.lastError?.message, state.lastError?.line]);
+    const slow = slowStart();
+    shownSlow = slow;
+    const signature = JSON.stringify([state.phase, state.error, state.reasons, state.lastError?.message, state.lastError?.line, slow]);
     if (signature === shownMessage) return;
     shownMessage = signature;
     const parts: (Node | null)[] = [];
-    if (state.phase === 'failed') {
+    if (slow) {
+      parts.push(
+        el('p', { class: 'run-message-title' }, t('run.slow.title')),
+        el('p', {}, t('run.slow.body')),
+        el('div', { class: 'run-actions' }, button(t('run.boot.useLocal'), () => choose('local')), button(t('run.boot.useReadonly'), () => choose('readonly'))),
+        localHelp(),
+      );
+    } else if (state.phase === 'failed') {
       const failed = state.steps.find((entry) => entry.status === 'failed');
       parts.push(
         el('p', { class: 'run-message-title' }, t('run.boot.failedTitle')),
@@ -179,6 +194,9 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
   };
 
   const render = (state: SessionState) => {
+    const startingWebContainer = state.phase === 'booting' && state.runtime === 'webcontainer';
+    if (!startingWebContainer) startingSince = null;
+    else startingSince ??= Date.now();
     status.textContent = statusLine(t, state);
     status.dataset.phase = state.phase;
     root.dataset.phase = state.phase;
@@ -202,7 +220,7 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
     showElapsed();
     // A clock only while a step is in progress on screen, or the server is busy (its seconds count).
     const clock = activeSince.size > 0 || state.phase === 'busy';
-    if (clock && ticker === null) ticker = setInterval(showElapsed, 1000);
+    if (clock && ticker === null) ticker = setInterval(tick, 1000);
     else if (!clock && ticker !== null) {
       clearInterval(ticker);
       ticker = null;
@@ -213,6 +231,12 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
     // The steps float over the code while the runtime starts (a second or two) rather than
     // pushing the workbench down and back up; a message (a failure, read-only) takes its place.
     body.toggleAttribute('data-floating', list.hidden === false && message.hidden === true);
+  };
+
+  /** Every second while a step runs: its seconds, and the slow start's offer when it is time. */
+  const tick = () => {
+    showElapsed();
+    if (slowStart() !== shownSlow) render(session.state());
   };
 
   render(session.state());

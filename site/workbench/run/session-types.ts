@@ -1,6 +1,6 @@
 // What the lesson session promises the panels: its state, its events, its operations, and what it
 // needs from the page (deps). The behaviour lives in session.ts.
-import type { Reason, RuntimePreference } from '../../runtime/choose.ts';
+import { DEFAULT_WEBCONTAINER_TIMEOUT_MS, type Reason, type RuntimePreference } from '../../runtime/choose.ts';
 import type { HostClient, HostClientOptions } from '../../runtime/host-client.ts';
 import type { LocalRuntimeOptions, WebSocketFactory } from '../../runtime/local.ts';
 import type { Instance, OutputStream, ProbeEvent, ServerErrorEvent } from '../../runtime/protocol.ts';
@@ -121,7 +121,7 @@ export interface SessionTimeouts {
 export const DEFAULT_SESSION_TIMEOUTS: SessionTimeouts = {
   probeMs: 2_000,
   localMs: 10_000,
-  webcontainerMs: 45_000,
+  webcontainerMs: DEFAULT_WEBCONTAINER_TIMEOUT_MS,
   helloMs: 15_000,
   listenMs: 15_000,
 };
