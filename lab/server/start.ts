@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { buildSite, isBuildFresh } from './build-stamp.ts';
 import { createStaticHandler } from './static-files.ts';
-import { isolationHeaders } from './headers.ts';
+import { RUNNER_MARK_HTML, isolationHeaders } from './headers.ts';
 import { createRunner } from '../runner/index.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,7 +25,8 @@ if (process.env.SESSION_LAB_SKIP_BUILD !== '1' && !isBuildFresh(root, outDir)) {
   }
 }
 
-const serveStatic = createStaticHandler(outDir, isolationHeaders);
+// The mark tells the pages that this server runs the local runner (headers.ts).
+const serveStatic = createStaticHandler(outDir, isolationHeaders, { htmlHead: RUNNER_MARK_HTML });
 const server = createServer();
 server.listen(port, '127.0.0.1', () => {
   const address = server.address();

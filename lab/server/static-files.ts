@@ -23,8 +23,21 @@ const TYPES: Record<string, string> = {
 };
 const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.svg', '.txt', '.map', '.snapshot']);
 
-export function createStaticHandler(root: string, headers: Record<string, string>) {
+export interface StaticOptions {
+  /** Markup put first in every HTML page's <head> (`npm start` marks its pages with it). */
+  readonly htmlHead?: string;
+}
+
+export function createStaticHandler(root: string, headers: Record<string, string>, options: StaticOptions = {}) {
   const gzipCache = new Map<string, { mtimeMs: number; body: Buffer }>();
+  const htmlHead = options.htmlHead ?? '';
+  /** The file's bytes, with `htmlHead` in an HTML page's head. */
+  const contents = (file: string, ext: string): Buffer => {
+    const bytes = readFileSync(file);
+    if (ext !== '.html' || htmlHead === '') return bytes;
+    return Buffer.from(bytes.toString('utf8').replace(/<head>/i, (head) => head + htmlHead));
+  };
+  const marked = (ext: string) => ext === '.html' && htmlHead !== '';
 
   const resolve = (urlPath: string): string | undefined => {
     const file = normalize(join(root, urlPath));
@@ -49,12 +62,18 @@ export function createStaticHandler(root: string, headers: Record<string, string
     if (wantsGzip && COMPRESSIBLE.has(ext)) {
       let cached = gzipCache.get(file);
       if (!cached || cached.mtimeMs !== stat.mtimeMs) {
-        cached = { mtimeMs: stat.mtimeMs, body: gzipSync(readFileSync(file)) };
+        cached = { mtimeMs: stat.mtimeMs, body: gzipSync(contents(file, ext)) };
         gzipCache.set(file, cached);
       }
       res.setHeader('Content-Encoding', 'gzip');
       res.setHeader('Content-Length', cached.body.length);
       res.end(req.method === 'HEAD' ? undefined : cached.body);
+      return;
+    }
+    if (marked(ext)) {
+      const body = contents(file, ext);
+      res.setHeader('Content-Length', body.length);
+      res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }
     res.setHeader('Content-Length', stat.size);

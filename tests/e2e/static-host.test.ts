@@ -24,14 +24,27 @@ afterAll(async () => {
 });
 
 const STEP = '/en/set-get/count-views/';
+/** Every error the page logs (failed loads included), with where it came from. */
+function consoleErrors(page: import('playwright-core').Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname.startsWith('/__runner/')) errors.push(`asked the runner: ${request.url()}`);
+  });
+  return errors;
+}
 const phase = (page: import('playwright-core').Page) =>
   page.evaluate(() => document.querySelector('session-workbench')?.sessionLab?.session.state().phase ?? null);
 
 describe('a host without headers, service workers blocked', () => {
   const fixture = useBrowser({ serviceWorkers: 'block' });
 
-  it('keeps the lesson readable and says why the code cannot run here (read-only mode)', async () => {
+  it('keeps the lesson readable and says why the code cannot run here (read-only mode), with a clean console', async () => {
     const { page } = fixture;
+    const errors = consoleErrors(page);
     const response = await page.goto(`${plainBase}${STEP}`);
     expect(response?.headers()['cross-origin-embedder-policy']).toBeUndefined();
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
@@ -43,6 +56,8 @@ describe('a host without headers, service workers blocked', () => {
     // The starter code is still shown, and the text is all there.
     expect(await page.locator('session-workbench').innerText()).toContain("require('express-session')");
     expect(await page.getByRole('heading', { level: 1 }).innerText()).not.toBe('');
+    // No local runner serves this page: it never asks /__runner/ (a 404 in the console before).
+    expect(errors).toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@
 import { chooseRuntime, type Failure, type Reason, type RuntimePreference } from '../../runtime/choose.ts';
 import type { LocalRuntimeOptions } from '../../runtime/local.ts';
 import { fetchRunnerToken } from '../../runtime/runner-token.ts';
+import { servedByRunner } from '../../runtime/runner-mark.ts';
 import { RuntimeError, isRuntimeError, type BootListener, type BootStep, type Runtime, type RuntimeKind } from '../../runtime/types.ts';
 import { createWebContainerFactory, type WebContainerBootOptions, type WebContainerClass, type WebContainerFactory } from '../../runtime/webcontainer.ts';
 import type { LessonSessionDeps, SessionTimeouts } from './session-types.ts';
@@ -41,6 +42,8 @@ export interface BootRuntimeOptions {
   readonly onRuntimeError: (error: unknown) => void;
 }
 
+const notServed = () => new RuntimeError('runtime.error.runnerUnreachable', { step: 'boot', detail: { reason: 'notServed' } });
+
 /** Keys that say a runtime could not even be tried here (not a failure to retry). */
 const PRECONDITIONS: ReadonlySet<string> = new Set(['runtime.error.notIsolated', 'runtime.error.runnerUnreachable']);
 
@@ -75,11 +78,13 @@ export async function bootRuntime(o: BootRuntimeOptions): Promise<BootOutcome> {
       webcontainerTimeoutMs: timeouts.webcontainerMs,
       isolated: o.isolated,
       probeRunner: async (probeSignal) => {
-        token = deps.probeRunner
-          ? await deps.probeRunner(probeSignal)
-          : await fetchRunnerToken({ signal: probeSignal, timeoutMs: timeouts.probeMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+        if (deps.probeRunner) token = await deps.probeRunner(probeSignal);
+        else if (!servedByRunner()) throw notServed();
+        else token = await fetchRunnerToken({ signal: probeSignal, timeoutMs: timeouts.probeMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
       },
       createLocal: async (localSignal) => {
+        // Not served by `npm start`: no runner to ask, and no request to /__runner/.
+        if (!deps.createLocal && !servedByRunner()) throw notServed();
         const options: LocalRuntimeOptions = {
           signal: localSignal,
           onStep: stepsOf('local', localSignal),
