@@ -9,14 +9,24 @@ import { Instance, hostError, killAllRunsNow } from './instance.mjs';
 import { createBrowsers } from './client.mjs';
 import { runChecks } from './checks.mjs';
 import { Standby } from './standby.mjs';
+import { ProbeChannel } from './probe-channel.mjs';
+import { selfTest } from './self-test.mjs';
+import { restoreLabPackages } from './lab-packages.mjs';
 
 const VERSION = 1;
 const here = dirname(fileURLToPath(import.meta.url));
 const probePath = join(here, 'probe.cjs');
 const cwd = process.cwd();
 const RESTART_LISTEN_MS = 10_000;
+// --portable (a WebContainer): lesson servers start through launch.cjs, with the probe loaded
+// in-process and reporting over localhost HTTP — no IPC, no `--require`, no warm standby
+// (Module.runMain, IPC): only what every WebContainer demonstrably supports.
+const portable = process.argv.includes('--portable');
+const channel = portable ? new ProbeChannel() : null;
+const launch = channel ? { channel, path: join(here, 'launch.cjs') } : null;
 // SESSION_LAB_COLD_START=1 turns the warm process off (every start forks Node afresh).
-const standby = process.env.SESSION_LAB_COLD_START === '1' ? null : new Standby({ cwd, probePath, warmPath: join(here, 'warm.cjs') });
+const standby =
+  portable || process.env.SESSION_LAB_COLD_START === '1' ? null : new Standby({ cwd, probePath, warmPath: join(here, 'warm.cjs') });
 
 /** @param {Record<string, unknown>} frame */
 function emit(frame) {
@@ -46,7 +56,7 @@ function instanceFor(name) {
   const n = instanceName(name);
   let inst = instances.get(n);
   if (!inst) {
-    inst = new Instance({ name: n, cwd, probePath, emit, standby });
+    inst = new Instance({ name: n, cwd, probePath, emit, standby, launch });
     instances.set(n, inst);
   }
   return inst;
@@ -82,9 +92,11 @@ async function busyResult(inst, browser, hops) {
 /** @type {Record<string, (cmd: Record<string, any>) => Promise<unknown>>} */
 const ops = {
   async start(cmd) {
+    restoreLabPackages(here, cwd);
     return instanceFor(cmd.instance).start({ entry: cmd.entry ?? 'server.js', env: cmd.env ?? {} });
   },
   async restart(cmd) {
+    restoreLabPackages(here, cwd);
     // Same entry and environment as the last start unless given.
     return instanceFor(cmd.instance).start({ entry: cmd.entry, env: cmd.env });
   },
@@ -207,6 +219,7 @@ async function shutdown(code = 0) {
   standby?.dispose();
   const stops = [...instances.values()].filter((i) => i.running).map((i) => i.stop(800).catch(() => {}));
   await Promise.race([Promise.all(stops), new Promise((r) => setTimeout(r, 1500))]);
+  channel?.dispose();
   process.exit(code);
 }
 
@@ -242,3 +255,7 @@ process.stdin.on('end', () => void shutdown(0));
 process.stdin.on('close', () => void shutdown(0));
 
 emit({ t: 'hello', version: VERSION, pid: process.pid });
+// What this runtime's Node can do, and how the host works with it (lab/README.md, `features`).
+void selfTest({ lab: here }).then((features) =>
+  emit({ t: 'features', transport: portable ? 'http' : 'ipc', standby: standby !== null, features }),
+);

@@ -1,8 +1,10 @@
 // @ts-check
-// One lesson server (an "instance", e.g. `main`): forks it with the probe preloaded, relays its
-// output within a budget, relays the probe's events, and turns every way it can end (exit,
-// crash, syntax error, process.exit, port in use) into clear frames, never a hang.
-import { fork } from 'node:child_process';
+// One lesson server (an "instance", e.g. `main`): forks it with the probe preloaded (or, where
+// IPC and `--require` are not assumed, starts it through launch.cjs with the probe reporting over
+// the host's probe channel), relays its output within a budget, relays the probe's events, and
+// turns every way it can end (exit, crash, syntax error, process.exit, port in use) into clear
+// frames, never a hang — not even when a killed server never says it exited.
+import { fork, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { isAbsolute, normalize, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -33,6 +35,7 @@ const OUTPUT_BUDGET = 256 * 1024; // characters per second and instance relayed 
 const STDERR_TAIL = 16 * 1024; // kept to read a fatal error Node printed (see locate.cjs)
 const CLOSE_GRACE_MS = 1000; // after 'exit', how long stdio and IPC may take to drain
 const STOP_GRACE_MS = 2000; // SIGTERM, then SIGKILL
+const KILL_WAIT_MS = 1500; // after SIGKILL, how long an exit may take before the run is given up
 const SYNTAX_HOLD_MS = 1500; // an ES module's SyntaxError waits for stderr to say where it is
 /** What V8 prints when the heap bound is reached ("FATAL ERROR: … JavaScript heap out of memory"). */
 const OUT_OF_MEMORY = /FATAL ERROR:.*JavaScript heap out of memory/;
@@ -109,7 +112,14 @@ class OutputBudget {
 }
 
 /**
- * @typedef {{ child: import('node:child_process').ChildProcess, pid: number | undefined, listening: boolean,
+ * How the host talks to a server's probe: the IPC channel, or a line of the probe channel.
+ * @typedef {{ send: (message: Record<string, unknown>, done?: (error: Error | null) => void) => void,
+ *   readonly connected: boolean, close: () => void, closed: Promise<void> }} ProbeLink
+ * @typedef {{ channel: import('./probe-channel.mjs').ProbeChannel, path: string }} Launch
+ */
+
+/**
+ * @typedef {{ child: import('node:child_process').ChildProcess, pid: number | undefined, listening: boolean, link: ProbeLink,
  *   marker: string, reaped: Promise<unknown>, leftover: import('./procfs.cjs').ProcRef[], watch: BusyWatch | null,
  *   ended: boolean, stopping: boolean, errorSeen: boolean, stderrTail: string, code: number | null,
  *   signal: string | null, held: Record<string, any> | null, heldTimer?: NodeJS.Timeout,
@@ -119,12 +129,14 @@ class OutputBudget {
  */
 
 export class Instance {
-  /** @param {{ name: string, cwd: string, probePath: string, emit: Emit, standby?: import('./standby.mjs').Standby | null }} o */
-  constructor({ name, cwd, probePath, emit, standby = null }) {
+  /** @param {{ name: string, cwd: string, probePath: string, emit: Emit, standby?: import('./standby.mjs').Standby | null, launch?: Launch | null }} o */
+  constructor({ name, cwd, probePath, emit, standby = null, launch = null }) {
     this.name = name;
     this.cwd = cwd;
     this.probePath = probePath;
     this.emit = emit;
+    /** @type {Launch | null} start servers through launch.cjs and the probe channel (no IPC, no --require) */
+    this.launch = launch;
     /** @type {import('./standby.mjs').Standby | null} a warm process for the next start */
     this.standby = standby;
     this.events = new EventLog();
@@ -189,36 +201,72 @@ export class Instance {
     else this.portEnv ??= await freePort();
     this.events.clear();
     this.port = undefined;
-    const warm = this.spawn(rel, { ...env, PORT: String(this.portEnv) });
+    const warm = await this.spawn(rel, { ...env, PORT: String(this.portEnv) });
     return { instance: this.name, port: this.portEnv, pid: this.run?.pid, warm };
   }
 
   /**
    * Starts the server: in the standby's warm process when one is ready, else a fresh Node.
    * @param {string} entry @param {Record<string, string>} lessonEnv the lesson's variables and PORT
-   * @returns {boolean} whether the warm process was used
+   * @returns {Promise<boolean>} whether the warm process was used
    */
-  spawn(entry, lessonEnv) {
-    const warm = this.standby?.take() ?? null;
+  async spawn(entry, lessonEnv) {
+    const warm = this.launch ? null : (this.standby?.take() ?? null);
     // Inherited by whatever the server starts (unless it drops its environment): how its tree is found.
     const marker = `${HOST_TREE}.${++runSerial}`;
     const runEnv = { ...lessonEnv, [RUN_MARKER]: marker };
-    const child =
-      warm ??
-      fork(entry, [], {
-        cwd: this.cwd,
-        execArgv: lessonExecArgv(this.probePath),
-        env: { ...process.env, ...runEnv },
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      });
+    /** @type {Run | null} the run, once made: the line's messages wait for it */
+    let self = null;
+    /** @type {any[]} */
+    const early = [];
+    let lineClosed = () => {};
+    const line = this.launch
+      ? await this.launch.channel.open({
+          onMessage: (msg) => (self ? this.message(self, msg) : early.push(msg)),
+          onClose: () => lineClosed(),
+        })
+      : null;
+    const heapMb = heapLimitMb();
+    const child = line
+      ? spawn(process.execPath, [...(heapMb === null ? [] : [`--max-old-space-size=${heapMb}`]), /** @type {Launch} */ (this.launch).path, entry], {
+          cwd: this.cwd,
+          env: { ...process.env, ...runEnv, SESSION_LAB_PROBE: line.url },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+      : (warm ??
+        fork(entry, [], {
+          cwd: this.cwd,
+          execArgv: lessonExecArgv(this.probePath),
+          env: { ...process.env, ...runEnv },
+          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        }));
     // The warm process has the host's environment: it adds the lesson's before running the entry.
     if (warm) warm.send({ t: 'run', entry, env: runEnv });
+    /** @type {ProbeLink} */
+    const link = line
+      ? {
+          send: (message, done) => done?.(line.send(message) ? null : new Error('the probe is not connected')),
+          get connected() {
+            return line.open;
+          },
+          close: () => line.close(),
+          closed: new Promise((resolve) => (lineClosed = () => resolve(undefined))),
+        }
+      : {
+          send: (message, done) => child.send(message, (error) => done?.(error ?? null)),
+          get connected() {
+            return child.connected;
+          },
+          close: () => {},
+          closed: Promise.resolve(),
+        };
     /** @type {(v: { code: number | null, signal: string | null }) => void} */
     let resolveExited = () => {};
     /** @type {Run} */
     const run = {
       child,
       pid: child.pid,
+      link,
       marker,
       reaped: Promise.resolve(),
       leftover: [],
@@ -244,6 +292,8 @@ export class Instance {
       onBusy: (data) => this.emit({ t: 'notice', instance: this.name, key: 'busy', data }),
       onUnblocked: (data) => this.emit({ t: 'notice', instance: this.name, key: 'unblocked', data }),
     });
+    self = run;
+    for (const msg of early.splice(0)) this.message(run, msg);
 
     for (const stream of /** @type {const} */ (['stdout', 'stderr'])) {
       const decoder = new StringDecoder('utf8');
@@ -265,8 +315,12 @@ export class Instance {
       run.reaped = this.reap(run);
       setTimeout(() => this.finish(run), CLOSE_GRACE_MS).unref();
     });
-    // 'close' comes after stdio and the IPC channel are drained: every event has arrived.
-    child.on('close', () => this.finish(run));
+    // 'close' comes after stdio and the IPC channel are drained: every event has arrived. A
+    // probe line is a socket of its own: its last events may come after, so it is waited for too.
+    child.on('close', () => {
+      const grace = new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
+      void Promise.race([link.closed, grace]).then(() => this.finish(run));
+    });
     return warm !== null;
   }
 
@@ -354,6 +408,7 @@ export class Instance {
   finish(run) {
     if (run.ended) return;
     run.ended = true;
+    run.link.close();
     this.standby?.prepare();
     run.watch?.stop();
     this.releaseHeld(run);
@@ -426,10 +481,22 @@ export class Instance {
     // by its marker when it has exited (see reap).
     if (run.pid !== undefined) run.leftover = procfs.findTree({ marker: { name: RUN_MARKER, value: run.marker }, roots: [run.pid] }).filter((p) => p.pid !== run.pid);
     procfs.signalTree(run.leftover);
-    run.child.kill('SIGTERM');
-    const timer = setTimeout(() => run.child.kill('SIGKILL'), graceMs);
+    // Where signals are not assumed, the probe ends the process when asked over its line.
+    if (this.launch) run.link.send({ t: 'exit' });
+    kill(run.child, 'SIGTERM');
+    /** @type {NodeJS.Timeout | undefined} */
+    let givenUp;
+    const timer = setTimeout(() => {
+      kill(run.child, 'SIGKILL');
+      // A kill that never yields 'exit' must not block the queue of starts and stops for ever.
+      givenUp = setTimeout(() => {
+        run.signal ??= 'SIGKILL';
+        this.finish(run);
+      }, KILL_WAIT_MS);
+    }, graceMs);
     const { code, signal } = await run.exited;
     clearTimeout(timer);
+    clearTimeout(givenUp);
     await run.reaped;
     return { instance: this.name, code, signal };
   }
@@ -437,7 +504,7 @@ export class Instance {
   /** Checks a cookie value's signature with the secrets the server uses. @param {string} value */
   verify(value, timeoutMs = 2000) {
     const run = this.run;
-    if (!run || run.ended || !run.child.connected) return Promise.reject(hostError('notRunning', 'the server is not running'));
+    if (!run || run.ended || !run.link.connected) return Promise.reject(hostError('notRunning', 'the server is not running'));
     const id = ++this.verifyId;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -454,9 +521,18 @@ export class Instance {
           reject(e);
         },
       });
-      run.child.send({ t: 'verify', id, value: String(value) }, (err) => {
+      run.link.send({ t: 'verify', id, value: String(value) }, (err) => {
         if (err) run.verifies.get(id)?.reject(hostError('notRunning', err.message));
       });
     });
+  }
+}
+
+/** A kill that throws (the process is gone, or the runtime has no such signal) changes nothing. @param {import('node:child_process').ChildProcess} child @param {NodeJS.Signals} signal */
+function kill(child, signal) {
+  try {
+    child.kill(signal);
+  } catch {
+    // the bounded wait in stopNow covers it
   }
 }

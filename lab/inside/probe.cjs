@@ -1,7 +1,9 @@
 // @ts-check
 'use strict';
-// The probe, preloaded into every lesson server (`node --require probe.cjs server.js`, forked by
-// the host with an IPC channel). It reports what the server does as structured events and must
+// The probe, in every lesson server: preloaded (`node --require probe.cjs server.js`, forked by
+// the host with an IPC channel), or loaded by launch.cjs where neither `--require` nor IPC is
+// assumed (a WebContainer; its events then travel over localhost HTTP, see probe-link.cjs). It
+// reports what the server does as structured events and must
 // never change what the learner's code does: every hook is wrapped so a bug here is swallowed,
 // nothing is replaced that `import` could not also see (we patch prototypes and properties,
 // never `module.exports`), and nothing keeps the process alive that would not otherwise.
@@ -13,6 +15,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');
 const { AsyncLocalStorage } = require('node:async_hooks');
+const { openLink } = require('./probe-link.cjs');
 
 /** @type {typeof import('./locate.cjs') | null} without it, errors are reported without a location */
 let locate = null;
@@ -29,7 +32,7 @@ const ALL_TIMEOUT_MS = 1000;
 const HEARTBEAT_MS = 500; // a `heartbeat` event this often while the event loop turns
 
 /**
- * @typedef {{ requestId: string, browser: string, pending: number, done: boolean,
+ * @typedef {{ requestId: string, browser: string, pending: number, done: boolean, req: http.IncomingMessage,
  *   response?: Record<string, unknown>, timer?: NodeJS.Timeout, internal?: false }} RequestContext
  * @typedef {{ internal: true }} InternalContext
  * @typedef {{ sync: true, read: () => Record<string, unknown> } |
@@ -39,6 +42,14 @@ const HEARTBEAT_MS = 500; // a `heartbeat` event this often while the event loop
 /** @type {AsyncLocalStorage<RequestContext | InternalContext>} */
 const als = new AsyncLocalStorage();
 const cwd = process.cwd();
+const link = openLink();
+/** Requests whose response event has not gone yet: a store operation is matched to one of them
+ * by its session id when AsyncLocalStorage lost its context (it does across `await` in
+ * WebContainers, stackblitz/webcontainer-core#1169). */
+/** @type {Set<RequestContext>} */
+const inflight = new Set();
+/** > 0 while a store's all() runs synchronously: what it calls is its own business. */
+let internalDepth = 0;
 
 /** @param {() => void} fn */
 function safe(fn) {
@@ -51,13 +62,7 @@ function safe(fn) {
 
 /** @param {Record<string, unknown>} event */
 function send(event) {
-  if (typeof process.send !== 'function' || !process.connected) return;
-  try {
-    // With a callback, a closed channel reports to it instead of emitting 'error' on process.
-    process.send({ t: 'probe', event: { ...event, time: Date.now() } }, () => {});
-  } catch {
-    // e.g. a value that cannot be serialized
-  }
+  link?.send({ t: 'probe', event: { ...event, time: Date.now() } });
 }
 
 /** @param {unknown} value a JSON-shaped copy, as a store would keep it */
@@ -107,7 +112,8 @@ function takeCorrelation(req) {
 function onRequest(req, res) {
   const { browser, requestId } = takeCorrelation(req);
   /** @type {RequestContext} */
-  const ctx = { requestId, browser, pending: 0, done: false };
+  const ctx = { requestId, browser, pending: 0, done: false, req };
+  inflight.add(ctx);
   send({
     type: 'request',
     requestId,
@@ -156,6 +162,7 @@ function flushResponse(ctx) {
   if (ctx.timer) clearTimeout(ctx.timer);
   const event = ctx.response;
   ctx.response = undefined;
+  inflight.delete(ctx);
   send(event);
 }
 
@@ -262,6 +269,7 @@ function contentsReader(store, shadow) {
         timer.unref();
         // Ops the store makes inside all() are its own business, not the learner's: not reported.
         als.run({ internal: true }, () => {
+          internalDepth++;
           try {
             const r = store.all((/** @type {unknown} */ err, /** @type {unknown} */ all) =>
               safe(() => finish(err ? fromShadow(shadow) : normalizeAll(all))),
@@ -269,6 +277,8 @@ function contentsReader(store, shadow) {
             if (r && typeof r.then === 'function') r.then((/** @type {unknown} */ v) => finish(normalizeAll(v)), () => finish(fromShadow(shadow)));
           } catch {
             finish(fromShadow(shadow));
+          } finally {
+            internalDepth--;
           }
         });
       },
@@ -314,7 +324,7 @@ function instrumentStore(store) {
 function wrapOperation(op, original, shadow, getReader) {
   /** @this {unknown} */
   return function probedStoreOperation(/** @type {any[]} */ ...args) {
-    const ctx = als.getStore();
+    const ctx = contextOf(op, args);
     if (ctx?.internal) return original.apply(this, args);
     /** @type {RequestContext | undefined} */
     const req = ctx;
@@ -348,6 +358,27 @@ function wrapOperation(op, original, shadow, getReader) {
       throw err;
     }
   };
+}
+
+/**
+ * The request a store operation belongs to: AsyncLocalStorage's, else (its context lost) the most
+ * recent request in flight that carries the operation's session (regenerate passes the request).
+ * @param {string} op @param {any[]} args @returns {RequestContext | InternalContext | undefined}
+ */
+function contextOf(op, args) {
+  const stored = als.getStore();
+  if (stored) return stored;
+  if (internalDepth > 0) return { internal: true };
+  /** @type {RequestContext | undefined} */
+  let found;
+  if (op === 'regenerate') {
+    for (const ctx of inflight) if (ctx.req === args[0]) found = ctx;
+    return found;
+  }
+  const sid = args[0];
+  if (typeof sid !== 'string') return undefined;
+  for (const ctx of inflight) if (/** @type {any} */ (ctx.req).sessionID === sid) found = ctx;
+  return found;
 }
 
 /**
@@ -623,22 +654,28 @@ function install() {
   startHeartbeat();
 
   process.on('uncaughtExceptionMonitor', (err, origin) => safe(() => reportCrash(err, origin)));
-  process.on('message', (msg) =>
+  // The link ends the process when the host is gone (nobody could stop this server any more).
+  link?.onMessage((msg) =>
     safe(() => {
-      if (msg && typeof msg === 'object' && /** @type {any} */ (msg).t === 'verify') {
-        const m = /** @type {any} */ (msg);
-        if (typeof process.send === 'function') process.send({ t: 'verified', id: m.id, ...verify(m.value) }, () => {});
-      }
+      const m = /** @type {any} */ (msg);
+      if (!m || typeof m !== 'object') return;
+      if (m.t === 'verify') link?.send({ t: 'verified', id: m.id, ...verify(m.value) });
+      // The host stops the server this way where signals are not assumed (launch.cjs).
+      else if (m.t === 'exit') process.exit(0);
     }),
   );
-  // The host is gone: nobody can stop this server any more, so it stops itself.
-  process.on('disconnect', () => process.exit());
-  // Our listeners ref the IPC channel; a script that would end on its own must still end.
-  safe(() => /** @type {any} */ (process).channel?.unref());
 }
 
 const KEY = Symbol.for('session-lab.probe');
-if (typeof process.send === 'function' && !(/** @type {any} */ (globalThis)[KEY])) {
+if (link && !(/** @type {any} */ (globalThis)[KEY])) {
   /** @type {any} */ (globalThis)[KEY] = true;
   safe(install);
 }
+
+/** Runs `fn` once the host can hear the probe (launch.cjs starts the entry then). @param {() => void} fn */
+function whenReady(fn) {
+  if (link) link.whenReady(fn);
+  else setImmediate(fn);
+}
+
+module.exports = { whenReady };

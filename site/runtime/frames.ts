@@ -1,7 +1,7 @@
 // Reading the host's frames out of a process's output, and writing its commands.
 // A frame is `\x1e` + JSON + `\n`. The output may come in chunks split anywhere, with `\r\n` line
 // ends (a pty), and with lines that are no frames (a pty echoing our commands): those are noise.
-import { FRAME_START, type Command, type HostFrame, type ProbeEvent } from './protocol.ts';
+import { FRAME_START, HOST_FEATURES, type Command, type HostFeature, type HostFrame, type ProbeEvent } from './protocol.ts';
 
 /** A line longer than this without an end is dropped as noise (a frame is far smaller). */
 const MAX_LINE = 16 * 1024 * 1024;
@@ -108,6 +108,12 @@ export function toFrame(value: unknown): HostFrame | null {
         ...('result' in value ? { result: value.result } : {}),
         ...(error ? { error } : {}),
       };
+    }
+    case 'features': {
+      const found = value.features;
+      if ((value.transport !== 'ipc' && value.transport !== 'http') || !isObject(found)) return null;
+      const features = Object.fromEntries(HOST_FEATURES.map((name) => [name, found[name] === true])) as Record<HostFeature, boolean>;
+      return { t: 'features', transport: value.transport, standby: value.standby === true, features };
     }
     default:
       return null;

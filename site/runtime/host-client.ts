@@ -9,6 +9,7 @@ import {
   type CheckResult,
   type CommandMap,
   type Command,
+  type FeaturesFrame,
   type HelloFrame,
   type HostFrame,
   type Instance,
@@ -76,6 +77,9 @@ export interface WaitOptions {
 
 export interface HostClient {
   readonly hello: Pick<HelloFrame, 'version' | 'pid'>;
+  /** What the host's self-test found, once it said (null until then). */
+  readonly features: Omit<FeaturesFrame, 't'> | null;
+  onFeatures(listener: (features: Omit<FeaturesFrame, 't'>) => void): Unsubscribe;
   start(params?: StartParams): Promise<StartResult>;
   stop(instance?: Instance): Promise<StopResult>;
   restart(instance?: Instance): Promise<StartResult>;
@@ -105,12 +109,12 @@ export interface HostClient {
   close(): Promise<void>;
 }
 
-type HostRuntime = Pick<Runtime, 'spawn' | 'labScript'>;
+type HostRuntime = Pick<Runtime, 'spawn' | 'labScript' | 'hostArgs'>;
 
 /** Spawns the host in `runtime` and resolves once it said hello. */
 export async function startHost(runtime: HostRuntime, options: HostClientOptions = {}): Promise<HostClient> {
   const helloMs = options.helloTimeoutMs ?? 15_000;
-  const spawning = runtime.spawn('node', [runtime.labScript('host.mjs')]);
+  const spawning = runtime.spawn('node', [runtime.labScript('host.mjs'), ...(runtime.hostArgs ?? [])]);
   const process = await deadline(spawning, {
     ms: helloMs,
     timeout: timeoutError('runtime.error.hostStartTimeout', helloMs, 'server'),
@@ -180,10 +184,12 @@ export function connectHost(
     exit: createListeners<[instance: Instance, code: number | null, signal: string | null, requested: boolean]>(listenerError),
     notice: createListeners<[instance: Instance, key: string, data: unknown]>(listenerError),
     hostExit: createListeners<[code: number | null, cause: unknown]>(listenerError),
+    features: createListeners<[features: Omit<FeaturesFrame, 't'>]>(listenerError),
   };
   let nextId = 0;
   let closed = false;
   let hello: HelloFrame | null = null;
+  let features: Omit<FeaturesFrame, 't'> | null = null;
   let helloWaiter: Waiter | null = null;
   let lifecycleTail: Promise<unknown> = Promise.resolve();
 
@@ -234,6 +240,12 @@ export function connectHost(
       case 'notice':
         listeners.notice.emit(frame.instance, frame.key, frame.data);
         return;
+      case 'features': {
+        const { t: _frame, ...found } = frame;
+        features = found;
+        listeners.features.emit(found);
+        return;
+      }
       case 'reply': {
         const entry = pending.get(frame.id);
         if (!entry) return; // timed out already, or not ours
@@ -409,6 +421,10 @@ export function connectHost(
     onExit: (listener) => listeners.exit.add(listener),
     onNotice: (listener) => listeners.notice.add(listener),
     onHostExit: (listener) => listeners.hostExit.add(listener),
+    get features() {
+      return features;
+    },
+    onFeatures: (listener) => listeners.features.add(listener),
     async close() {
       if (!closed) {
         closed = true;

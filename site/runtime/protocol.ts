@@ -101,7 +101,18 @@ export interface ReplyFrame {
   readonly result?: unknown;
   readonly error?: HostErrorInfo;
 }
-export type HostFrame = HelloFrame | OutFrame | EventFrame | ExitFrame | NoticeFrame | ReplyFrame;
+/** Node features the host's self-test found (lab/inside/self-test.mjs). */
+export const HOST_FEATURES = ['ipc', 'preload', 'asyncContext'] as const;
+export type HostFeature = (typeof HOST_FEATURES)[number];
+export interface FeaturesFrame {
+  readonly t: 'features';
+  /** How probe events reach the host: the IPC channel, or localhost HTTP (`--portable`). */
+  readonly transport: 'ipc' | 'http';
+  /** Whether the warm standby is on. */
+  readonly standby: boolean;
+  readonly features: Readonly<Record<HostFeature, boolean>>;
+}
+export type HostFrame = HelloFrame | OutFrame | EventFrame | ExitFrame | NoticeFrame | ReplyFrame | FeaturesFrame;
 export type FrameType = HostFrame['t'];
 
 // ─── Commands (runtime → host) ───────────────────────────────────────────────────────────────

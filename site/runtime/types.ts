@@ -30,6 +30,8 @@ export interface Runtime {
   spawn(command: string, args: string[]): Promise<RuntimeProcess>;
   /** The argument that names a lab script for `node` in this runtime (a path, or a name the runner resolves). */
   labScript(name: LabScript): string;
+  /** Arguments the host gets after its script (`--portable` where IPC and `--require` are not assumed). */
+  readonly hostArgs?: readonly string[];
   /** Where a port of the workspace can be shown (waits until the runtime knows it). */
   previewUrl(port: number): Promise<string>;
   /** Frees everything (processes, workspace). The object is unusable afterwards. */

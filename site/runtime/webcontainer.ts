@@ -190,7 +190,12 @@ async function prepare(
       }).catch((error: unknown) => {
         throw asRuntimeError(error, 'runtime.error.dependenciesFailed', 'dependencies');
       });
+      // Mounting transfers the bytes: the lab's copy (its own node_modules, which a learner's
+      // `npm install` cannot prune: lab/inside/lab-packages.mjs) is mounted from a copy.
+      const labCopy = snapshot.slice(0);
       await step(container.mount(snapshot), 'dependencies', signal, aborted('dependencies'));
+      steps.report('dependencies', 0.9);
+      await step(container.mount(labCopy, { mountPoint: LAB_FOLDER }), 'dependencies', signal, aborted('dependencies'));
     }
     steps.report('dependencies', 1);
 
@@ -338,6 +343,8 @@ function createRuntime(container: WebContainerInstance, boot: WebContainerBootOp
   return {
     kind: 'webcontainer',
     labScript: (name: LabScript) => `${container.workdir}/${LAB_FOLDER}/${name}`,
+    // No IPC, `--require` or warm standby assumed in a WebContainer's own Node (lab/README.md).
+    hostArgs: ['--portable'],
     async mount(files) {
       alive();
       const tree = toTree(files);

@@ -24,14 +24,15 @@ let server: Server;
 let site = '';
 let standIn: StandIn;
 let browser: Browser;
+/** No IPC, no `--require`, AsyncLocalStorage lost across async work (STANDIN_STRICT=0: all of them work). */
+const strict = process.env.STANDIN_STRICT !== '0';
 
 beforeAll(async () => {
   const serve = createStaticHandler(join(repoRoot, 'dist'), isolationHeaders);
   server = createServer((req, res) => serve(req, res));
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   site = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  // Strict: no IPC, no `--require`, AsyncLocalStorage lost across async work (STANDIN_STRICT=0: all of them work).
-  standIn = await startStandIn({ strict: process.env.STANDIN_STRICT !== '0' });
+  standIn = await startStandIn({ strict });
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -101,9 +102,18 @@ describe('a course on a static host, the WebContainer through the real package a
     expect(await serverAnswers(page, 'set-get')).toBeGreaterThanOrEqual(200);
     expect(await session(page)).toMatchObject({ runtime: 'webcontainer' });
     await oneWebContainer();
-    expect(standIn.stats.loads).toContain('snapshot:/');
+    // The dependencies from the snapshot, twice: the learner's node_modules and the lab's own copy.
+    expect(standIn.stats.loads.filter((load) => load.startsWith('snapshot:'))).toEqual(['snapshot:/', 'snapshot:.lab']);
     expect(standIn.stats.runs.some((run) => /\b(npm|npx|pnpm|yarn)\b/.test(run))).toBe(false);
-    expect(standIn.stats.runs[0]).toMatch(/^node \/home\/session-lab\/\.lab\/host\.mjs\b/);
+    expect(standIn.stats.runs).toEqual(['node /home/session-lab/.lab/host.mjs --portable']);
+    if (strict) {
+      // The host's self-test found what the strict stand-in takes away, and the boot panel says why.
+      const note = region(page, 'run.boot.region').locator('[data-features]');
+      await expect.poll(() => note.isVisible()).toBe(true);
+      expect(await note.innerText()).toContain(say('en', 'run.features.note'));
+      await note.getByText(say('en', 'run.boot.fallbackWhy')).click();
+      expect(await note.locator('li[data-feature]').evaluateAll((items) => items.map((item) => item.getAttribute('data-feature')))).toEqual(['ipc', 'preload', 'asyncContext']);
+    }
   });
 
   it('takes an edit and restarts; a request from the request panel fills the cookie and store views', async () => {

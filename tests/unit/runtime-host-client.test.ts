@@ -86,6 +86,32 @@ describe('host client: start-up', () => {
     expect(client.hello).toEqual({ version: '1.0', pid: 77 });
   });
 
+  it('passes the runtime\'s host arguments, and reports what the host\'s self-test found', async () => {
+    const host = fakeHost();
+    const spawned: string[][] = [];
+    const runtime = {
+      labScript: (name: LabScript) => `/w/.lab/${name}`,
+      hostArgs: ['--portable'],
+      async spawn(_command: string, args: string[]) {
+        spawned.push(args);
+        return host.process;
+      },
+    };
+    const starting = startHost(runtime, { helloTimeoutMs: 1_000 });
+    await settle();
+    host.frame({ t: 'hello', version: 1, pid: 7 });
+    const client = await starting;
+    expect(spawned).toEqual([['/w/.lab/host.mjs', '--portable']]);
+    expect(client.features).toBeNull();
+    const seen: unknown[] = [];
+    client.onFeatures((found) => seen.push(found));
+    host.frame({ t: 'features', transport: 'http', standby: false, features: { ipc: false, preload: true, asyncContext: false, extra: true } });
+    await vi.waitFor(() => expect(seen).toHaveLength(1), { timeout: 1_000, interval: 1 });
+    const expected = { transport: 'http', standby: false, features: { ipc: false, preload: true, asyncContext: false } };
+    expect(seen).toEqual([expected]);
+    expect(client.features).toEqual(expected);
+  });
+
   it('a host that never says hello ends in hostStartTimeout, and is killed', async () => {
     const host = fakeHost();
     const runtime = { labScript: (name: LabScript) => name, spawn: async () => host.process };

@@ -141,11 +141,11 @@ class FakeContainer implements WebContainerInstance {
   constructor(log: string[]) {
     this.log = log;
   }
-  async mount(snapshotOrTree: FileSystemTree | Uint8Array | ArrayBuffer, _options?: { mountPoint?: string }): Promise<void> {
+  async mount(snapshotOrTree: FileSystemTree | Uint8Array | ArrayBuffer, options?: { mountPoint?: string }): Promise<void> {
     if (snapshotOrTree instanceof ArrayBuffer || snapshotOrTree instanceof Uint8Array) {
-      this.log.push(`mount:snapshot:${snapshotOrTree.byteLength}`);
+      this.log.push(`mount:snapshot:${snapshotOrTree.byteLength}${options?.mountPoint ? `@${options.mountPoint}` : ''}`);
       this.mounts.push('snapshot');
-      this.fs.addTree({ node_modules: { directory: { express: { directory: { 'package.json': { file: { contents: '{}' } } } } } } });
+      this.fs.addTree({ node_modules: { directory: { express: { directory: { 'package.json': { file: { contents: '{}' } } } } } } }, options?.mountPoint ?? '');
     } else {
       this.log.push(`mount:tree:${Object.keys(snapshotOrTree).join(',')}`);
       this.mounts.push(snapshotOrTree);
@@ -251,10 +251,11 @@ describe('WebContainer adapter: boot', () => {
     expect(wc.boots[0]?.options).toMatchObject({ coep: 'require-corp' });
     expect(log.filter((l) => l.startsWith('mount:'))).toEqual([
       `mount:snapshot:${SNAPSHOT.byteLength}`,
+      `mount:snapshot:${SNAPSHOT.byteLength}@${LAB_FOLDER}`, // the lab's own copy of its packages
       `mount:tree:${LAB_FOLDER}`,
       'mount:tree:server.js,views',
     ]);
-    expect(container.mounts[1]).toEqual({ [LAB_FOLDER]: { directory: toTree(LAB_FILES) } });
+    expect(container.mounts[2]).toEqual({ [LAB_FOLDER]: { directory: toTree(LAB_FILES) } });
     expect(container.spawned).toEqual([]); // nothing runs at boot, npm least of all
 
     // steps: in order, never back, each ending at 1
@@ -321,7 +322,8 @@ describe('WebContainer adapter: boot', () => {
     container.spawned[0]?.process.frame({ t: 'reply', id: command.id, ok: true, result: { instance: 'main', port: 3000, pid: 3 } });
     await started;
 
-    expect(container.spawned.map((s) => [s.command, ...s.args])).toEqual([['node', `${container.workdir}/${LAB_FOLDER}/host.mjs`]]);
+    // The host starts its servers without IPC or --require in a WebContainer.
+    expect(container.spawned.map((s) => [s.command, ...s.args])).toEqual([['node', `${container.workdir}/${LAB_FOLDER}/host.mjs`, '--portable']]);
     expect(log.some((line) => /^spawn:(npm|npx|pnpm|yarn)\b/.test(line) || / install\b/.test(line))).toBe(false);
   });
 
@@ -450,7 +452,7 @@ describe('WebContainer adapter: boot', () => {
     // A later boot gets that same instance: WebContainer.boot() is not called twice.
     await expect(factory.boot({ snapshotUrl: '/s2', labFiles: LAB_FILES })).resolves.toMatchObject({ kind: 'webcontainer' });
     expect(wc.boots).toHaveLength(1);
-    expect(log.filter((l) => l.startsWith('mount:'))).toHaveLength(2);
+    expect(log.filter((l) => l.startsWith('mount:'))).toHaveLength(3);
   });
 
   it('abort during the download cancels it too', async () => {
@@ -491,7 +493,7 @@ describe('WebContainer adapter: boot', () => {
     const next = await factory.boot({ snapshotUrl: '/s', labFiles: LAB_FILES, files: { 'app.js': 'next' }, onStep: (s) => steps.push(s) });
     expect(wc.boots).toHaveLength(1); // WebContainer.boot() once for the page
     expect(calls).toHaveLength(1); // the snapshot is mounted already: not fetched again
-    expect(log.filter((l) => l.startsWith('mount:snapshot'))).toHaveLength(1);
+    expect(log.filter((l) => l.startsWith('mount:snapshot'))).toHaveLength(2); // the first boot's two, no more
     expect(steps.filter((s) => s.progress === 1).map((s) => s.step)).toEqual(['boot', 'dependencies', 'files']);
     expect(await next.listFiles()).toEqual(['app.js']);
   });

@@ -75,5 +75,6 @@ if (process.env.STANDIN_STRICT === '1') {
       this.store = undefined;
     }
   }
-  asyncHooks.AsyncLocalStorage = SynchronousOnlyStorage;
+  // A getter on newer Nodes: replaced by a plain value, as everyone who loads it afterwards sees it.
+  Object.defineProperty(asyncHooks, 'AsyncLocalStorage', { value: SynchronousOnlyStorage, writable: true, configurable: true, enumerable: true });
 }

@@ -6,6 +6,7 @@
 import { BOOT_STEPS, type BootStep } from '../../runtime/types.ts';
 import { createBusyNote } from './busy-note.ts';
 import { SLOW_BOOT_MS } from '../../runtime/webcontainer.ts';
+import { HOST_FEATURES } from '../../runtime/protocol.ts';
 import { writePreference } from './preference.ts';
 import type { LessonSession, RuntimePreference, SessionState } from './session-types.ts';
 import { crashText, el, errorText, statusLine, withElement, type Translate } from './ui.ts';
@@ -57,12 +58,15 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
   const body = el('div', { class: 'run-boot-body' }, resumedNote, list, message);
   /** The runtime wanted first failed and another runs: said once, under the status line. */
   const fallbackNote = el('div', { class: 'run-fallback', hidden: true });
-  const root = el('section', { class: 'run-boot', 'aria-label': t('run.boot.region'), 'aria-live': 'polite' }, status, fallbackNote, body);
+  /** Node features the host found missing in this runtime (a WebContainer's own Node): said once. */
+  const featuresNote = el('div', { class: 'run-fallback', 'data-features': '', hidden: true });
+  const root = el('section', { class: 'run-boot', 'aria-label': t('run.boot.region'), 'aria-live': 'polite' }, status, fallbackNote, featuresNote, body);
   container.replaceChildren(root);
 
   const busy = createBusyNote(t, { restart: () => (deps.onRestart ? deps.onRestart() : void session.restart()), stop: () => void session.stop() });
   let shownMessage = '';
   let shownFallback = '';
+  let shownFeatures = '';
   /** Since when a WebContainer has been starting: after SLOW_BOOT_MS the alternatives are offered
    * while it goes on (it is only declared failed on an error or at its much longer limit). */
   let startingSince: number | null = null;
@@ -193,6 +197,23 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
     );
   };
 
+  const renderFeatures = (state: SessionState) => {
+    const found = state.phase === 'failed' ? undefined : state.hostFeatures?.features;
+    const missing = found ? HOST_FEATURES.filter((name) => !found[name]) : [];
+    const signature = missing.join(' ');
+    if (signature === shownFeatures) return;
+    shownFeatures = signature;
+    featuresNote.hidden = missing.length === 0;
+    featuresNote.replaceChildren(
+      ...(missing.length === 0
+        ? []
+        : [
+            el('p', { class: 'run-help' }, t('run.features.note')),
+            el('details', {}, el('summary', {}, t('run.boot.fallbackWhy')), el('ul', {}, ...missing.map((name) => el('li', { 'data-feature': name }, t(`run.features.${name}`))))),
+          ]),
+    );
+  };
+
   const render = (state: SessionState) => {
     const startingWebContainer = state.phase === 'booting' && state.runtime === 'webcontainer';
     if (!startingWebContainer) startingSince = null;
@@ -227,6 +248,7 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
     }
     renderMessage(state);
     renderFallback(state);
+    renderFeatures(state);
     body.hidden = list.hidden && message.hidden;
     // The steps float over the code while the runtime starts (a second or two) rather than
     // pushing the workbench down and back up; a message (a failure, read-only) takes its place.

@@ -3,7 +3,7 @@
 import { DEFAULT_WEBCONTAINER_TIMEOUT_MS, type Reason, type RuntimePreference } from '../../runtime/choose.ts';
 import type { HostClient, HostClientOptions } from '../../runtime/host-client.ts';
 import type { LocalRuntimeOptions, WebSocketFactory } from '../../runtime/local.ts';
-import type { Instance, OutputStream, ProbeEvent, ServerErrorEvent } from '../../runtime/protocol.ts';
+import type { FeaturesFrame, Instance, OutputStream, ProbeEvent, ServerErrorEvent } from '../../runtime/protocol.ts';
 import type { BootStep, Runtime, RuntimeKind, Unsubscribe } from '../../runtime/types.ts';
 import type { WebContainerBootOptions, WebContainerClass } from '../../runtime/webcontainer.ts';
 import type { LessonPayload } from '../lesson-data.ts';
@@ -59,6 +59,8 @@ export interface SessionState {
   readonly fallback?: { readonly from: RuntimeKind; readonly error: SessionError };
   /** This boot resumes a suspended tab (the boot panel says so). Until the next boot. */
   readonly resumed?: true;
+  /** What the host's self-test found in this runtime (features missing: the boot panel says why). */
+  readonly hostFeatures?: Omit<FeaturesFrame, 't'>;
 }
 
 /** What happened to the lesson server, for the terminal and the preview. */

@@ -79,7 +79,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
   };
   const cleared = { error: undefined, lastError: undefined, port: undefined, reasons: undefined } as const;
   /** No runtime (yet, or any more): nothing of an earlier boot shows. */
-  const unbooted = () => ({ runtime: null, steps: initialSteps(), fallback: undefined });
+  const unbooted = () => ({ runtime: null, steps: initialSteps(), fallback: undefined, hostFeatures: undefined });
 
   let runtime: Runtime | null = null;
   let host: HostClient | null = null;
@@ -131,7 +131,9 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
 
   const attachHost = (client: HostClient) => {
     host = client;
+    if (client.features) setState({ hostFeatures: client.features });
     hostSubscriptions = [
+      client.onFeatures((found) => setState({ hostFeatures: found })),
       client.onOutput((instance, stream, data) => listeners.output.emit(data, stream, instance)),
       client.onEvent((instance, event) => {
         listeners.probe.emit(event, instance);
