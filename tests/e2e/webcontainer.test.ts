@@ -221,6 +221,24 @@ describe('a course on a static host, the WebContainer through the real package a
     await oneWebContainer(3);
     expect(errors).toEqual([]);
   });
+
+  it('the self-check, reached by a link, reuses the WebContainer and passes every lesson (pt)', async () => {
+    // As a link in the course would take the learner there: a client-side navigation.
+    await page.evaluate(() => {
+      const link = Object.assign(document.createElement('a'), { href: '/pt/self-check/' });
+      document.querySelector('main')!.append(link);
+      link.click();
+    });
+    await page.waitForURL(`${site}/pt/self-check/`);
+    await page.getByRole('button', { name: say('pt', 'selfCheck.run') }).click();
+    const check = page.locator('self-check');
+    await expect.poll(() => check.getAttribute('data-done'), { timeout: 120_000, interval: 500 }).not.toBeNull();
+    expect(await check.locator('tr[data-status="failed"]').allInnerTexts()).toEqual([]);
+    expect(await check.getAttribute('data-done')).toBe('passed');
+    expect(await check.locator('[data-slot="summary"]').innerText()).toContain(say('pt', 'run.runtime.webcontainer'));
+    await oneWebContainer(3);
+    expect(errors).toEqual([]);
+  });
 });
 
 describe('a WebContainer that never answers (offline)', () => {
