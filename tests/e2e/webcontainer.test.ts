@@ -241,6 +241,75 @@ describe('a course on a static host, the WebContainer through the real package a
   });
 });
 
+describe('the stand-in, driven by the real package directly', () => {
+  it('answers every call the package makes the way its types say: files, a process through a pty, ports, watch', async () => {
+    const { context, page, errors } = await openContext();
+    await page.goto(`${standIn.url}/package-check.html`);
+    await page.waitForFunction(() => document.documentElement.hasAttribute('data-ready'));
+    const seen = await page.evaluate(async () => {
+      type Api = typeof import('@webcontainer/api');
+      const { WebContainer } = globalThis as unknown as { WebContainer: Api['WebContainer'] };
+      const wc = await WebContainer.boot({ coep: 'require-corp', workdirName: 'check' });
+      const out: Record<string, unknown> = { workdir: wc.workdir };
+      await wc.mount({ 'a.txt': { file: { contents: 'hello' } }, dir: { directory: { 'b.bin': { file: { contents: new Uint8Array([0, 255, 10]) } } } } });
+      out.text = await wc.fs.readFile('a.txt', 'utf-8');
+      out.bytes = [...(await wc.fs.readFile('dir/b.bin'))];
+      await wc.fs.mkdir('x/y', { recursive: true });
+      await wc.fs.writeFile('x/y/c.txt', 'c');
+      const changes: string[] = [];
+      const watcher = wc.fs.watch('x', { recursive: true }, (event, file) => changes.push(`${event}:${String(file)}`));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await wc.fs.rename('x/y/c.txt', 'x/y/d.txt');
+      out.root = (await wc.fs.readdir('/', { withFileTypes: true })).map((e) => `${e.name}:${e.isDirectory() ? 'dir' : e.isFile() ? 'file' : '?'}`).sort();
+      out.renamed = await wc.fs.readdir('x/y');
+      await wc.fs.rm('x', { recursive: true, force: true });
+      out.afterRm = (await wc.fs.readdir('/')).sort();
+
+      const proc = await wc.spawn('node', ['-e', "process.stdin.once('data', (d) => { process.stdout.write(JSON.stringify(String(d)) + '\\n'); process.stderr.write('to stderr\\n'); process.exit(3); })"]);
+      let output = '';
+      const piped = proc.output.pipeTo(new WritableStream({ write: (chunk) => void (output += chunk) }));
+      await proc.input.getWriter().write('hi\r\n');
+      out.code = await proc.exit;
+      await piped;
+      out.output = output;
+
+      const ports: string[] = [];
+      const ready = new Promise<string>((resolve) => wc.on('server-ready', (_port, url) => resolve(url)));
+      wc.on('port', (_port, type) => ports.push(type));
+      const server = await wc.spawn('node', ['-e', "require('http').createServer((q, s) => s.end('ok')).listen(0)"]);
+      out.previewOrigin = new URL(await ready).origin;
+      server.kill();
+      out.killed = await server.exit;
+      out.ports = ports;
+      await watcher.close();
+      out.watched = changes.length > 0;
+      out.unknown = await (await wc.spawn('npm', ['install'])).exit;
+      wc.teardown();
+      return out;
+    });
+    expect(seen).toMatchObject({
+      workdir: '/home/check',
+      text: 'hello',
+      bytes: [0, 255, 10],
+      root: ['a.txt:file', 'dir:dir', 'x:dir'],
+      renamed: ['d.txt'],
+      afterRm: ['a.txt', 'dir'],
+      code: 3,
+      killed: 143,
+      watched: true,
+      unknown: 127,
+    });
+    // One pty: what was typed is echoed (CR arrives as NL), stdout and stderr come merged, NL goes out as CR NL.
+    expect(seen.output).toContain('hi\r\n\r\n');
+    expect(seen.output).toContain('"hi\\n\\n"\r\n');
+    expect(seen.output).toContain('to stderr\r\n');
+    expect(seen.previewOrigin).not.toBe(standIn.url);
+    expect(seen.ports).toContain('open');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('a WebContainer that never answers (offline)', () => {
   it('offers the alternatives within 15 s and does not give up before 45 s', async () => {
     const { context, page, errors } = await openContext();

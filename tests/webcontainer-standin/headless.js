@@ -18,6 +18,8 @@ async function build({ workdirName }) {
   };
 
   const processes = new Map(); // pid → { output, resolveExit }
+  // A process's first events can beat the answer to `run` (a command that fails at once): kept until it is known.
+  const early = new Map(); // pid → events
   const listeners = { port: new Set(), 'server-ready': new Set(), error: new Set(), 'preview-message': new Set(), 'xdg-open': new Set(), code: new Set() };
   const watchers = new Map(); // id → listener
   const quietly = (promise) => Promise.resolve(promise).catch(() => {});
@@ -30,8 +32,11 @@ async function build({ workdirName }) {
     stream.onerror = () => fail(new Error('the stand-in did not answer'));
   });
   stream.onerror = null;
-  stream.onmessage = (message) => {
-    const event = JSON.parse(message.data);
+  const dispatch = (event) => {
+    if ((event.t === 'output' || event.t === 'exit') && !processes.has(event.pid)) {
+      early.set(event.pid, [...(early.get(event.pid) ?? []), event]);
+      return;
+    }
     if (event.t === 'output') {
       const proc = processes.get(event.pid);
       if (proc?.output) quietly(proc.output(encoder.encode(event.data)));
@@ -50,6 +55,7 @@ async function build({ workdirName }) {
       if (listener) quietly(listener(event.event, event.filename));
     }
   };
+  stream.onmessage = (message) => dispatch(JSON.parse(message.data));
 
   const fs = {
     async readFile(path, encoding) {
@@ -98,6 +104,8 @@ async function build({ workdirName }) {
       const onExit = new Promise((resolve) => (resolveExit = resolve));
       // 1.6.x asks for `output` only (stdout and stderr merged); the others are kept if given.
       processes.set(pid, { output: output ?? stdout ?? stderr, resolveExit });
+      for (const event of early.get(pid) ?? []) dispatch(event);
+      early.delete(pid);
       return Comlink.proxy({
         onExit,
         write: (data) => call('input', { pid, data: String(data) }),

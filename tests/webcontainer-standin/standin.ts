@@ -17,6 +17,9 @@
 // This file is the Node side: it serves the /headless page (headless.js, the Comlink side in the
 // browser) and runs what the page asks for as real Node processes in a temporary folder, one per
 // `build`. The page talks to it over HTTP (calls) and Server-Sent Events (output, exits, ports).
+// It also serves package-check.html, a cross-origin-isolated page at its own origin that loads
+// the real package from node_modules, so a test can drive every call above directly
+// (tests/e2e/webcontainer.test.ts, "the stand-in, driven by the real package directly").
 //
 // Modelled, and where each behaviour comes from:
 // - The iframe, the Comlink protocol and every call above: the package's source (see above) and
@@ -67,6 +70,7 @@ import { repoRoot } from '../../scripts/lib/course-server.ts';
 
 const HERE = import.meta.dirname;
 const COMLINK = join(repoRoot, 'node_modules', 'comlink', 'dist', 'esm', 'comlink.mjs');
+const PACKAGE = join(repoRoot, 'node_modules', '@webcontainer', 'api', 'dist');
 
 export interface StandInOptions {
   /** Take away IPC, `--require` through execArgv and AsyncLocalStorage across async work. */
@@ -152,6 +156,13 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     }
     if (req.method === 'GET' && url.pathname === '/headless.js') return page(res, 'text/javascript; charset=utf-8', readFileSync(join(HERE, 'headless.js')));
     if (req.method === 'GET' && url.pathname === '/comlink.mjs') return page(res, 'text/javascript; charset=utf-8', readFileSync(COMLINK));
+    // For the stand-in's own test: a cross-origin-isolated page that loads the real package.
+    if (req.method === 'GET' && url.pathname === '/package-check.html') return isolated(res, 'text/html; charset=utf-8', readFileSync(join(HERE, 'package-check.html')));
+    const pkg = /^\/package\/([\w/.-]+\.js)$/.exec(url.pathname);
+    if (req.method === 'GET' && pkg && !pkg[1]!.includes('..')) {
+      const file = join(PACKAGE, pkg[1]!);
+      if (existsSync(file)) return isolated(res, 'text/javascript; charset=utf-8', readFileSync(file));
+    }
     if (req.method === 'POST' && url.pathname === '/kernel') return kernel(req, res);
     if (req.method === 'POST' && url.pathname === '/api/build') {
       const body = (await json(req)) as { workdirName?: string };
@@ -272,10 +283,10 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       case 'input': {
         const proc = instance.processes.get(Number(a.pid));
         if (!proc || proc.exited) return null;
-        const text = String(a.data ?? '');
-        // The pty: echo what was typed, and CR becomes NL on the way in (ICRNL).
+        // The pty: CR becomes NL on the way in (ICRNL), and what arrives is echoed (through ONLCR).
+        const text = String(a.data ?? '').replace(/\r/g, '\n');
         emit(instance, { t: 'output', pid: proc.pid, data: onlcr(text) });
-        proc.child.stdin?.write(text.replace(/\r/g, '\n'));
+        proc.child.stdin?.write(text);
         return null;
       }
       case 'kill': {
@@ -420,6 +431,12 @@ const CROSS_ORIGIN = { 'Cross-Origin-Resource-Policy': 'cross-origin', 'Cross-Or
 
 function page(res: ServerResponse, type: string, content: string | Buffer) {
   res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store', ...CROSS_ORIGIN });
+  res.end(content);
+}
+
+/** A document (and its scripts) that is cross-origin isolated, as a course page is. */
+function isolated(res: ServerResponse, type: string, content: Buffer) {
+  res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store', 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' });
   res.end(content);
 }
 
