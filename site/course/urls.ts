@@ -1,5 +1,5 @@
 // The course's URL scheme, in one place: <base>{lang}/ · <base>{lang}/{lesson}/{step}/ ·
-// <base>{lang}/teach/ · <base>{lang}/404/. `<base>` is '/' or the path the course is hosted under
+// <base>{lang}/teach/ · <base>{lang}/self-check/ · <base>{lang}/404/. `<base>` is '/' or the path the course is hosted under
 // (BASE_PATH at build time, see base-path.ts): every link, asset and fetch of the site follows it.
 import type { Lang } from '../i18n/index.ts';
 
@@ -14,4 +14,5 @@ export const siteUrl = (path: string) => `${BASE}${path.replace(/^\/+/, '')}`;
 export const outlineUrl = (lang: Lang) => siteUrl(`${lang}/`);
 export const stepUrl = (lang: Lang, lesson: string, step: string) => siteUrl(`${lang}/${lesson}/${step}/`);
 export const teachUrl = (lang: Lang) => siteUrl(`${lang}/teach/`);
+export const selfCheckUrl = (lang: Lang) => siteUrl(`${lang}/self-check/`);
 export const notFoundUrl = (lang: Lang) => siteUrl(`${lang}/404/`);

@@ -6,6 +6,7 @@
 // one (window-webcontainer.ts): reached from a step page, the self-check reuses it.
 import type { TFunction } from 'i18next';
 import { loadT } from '../i18n/client.ts';
+import { siteUrl } from '../course/urls.ts';
 import { HOST_FEATURES, type CheckResult } from '../runtime/protocol.ts';
 import { errorText } from '../workbench/run/ui.ts';
 import { createLessonSession } from '../workbench/run/session.ts';
@@ -63,7 +64,7 @@ export async function mountSelfCheck(root: HTMLElement): Promise<void> {
     const fresh = createLessonSession({
       preference: readPreference,
       labFiles: loadLabFiles,
-      snapshotUrl: '/runtime/deps.snapshot',
+      snapshotUrl: siteUrl('runtime/deps.snapshot'),
       createWebContainer: bootWindowWebContainer,
     });
     session = fresh;
