@@ -170,8 +170,8 @@ export async function startWorkbench(root: HTMLElement): Promise<WorkbenchHandle
   const resumeIfShown = () => {
     if (document.visibilityState === 'visible' && session.state().phase === 'suspended') void session.resume();
   };
-  document.addEventListener('visibilitychange', resumeIfShown);
-  window.addEventListener('focus', resumeIfShown);
+  document.addEventListener('visibilitychange', resumeIfShown, listen);
+  window.addEventListener('focus', resumeIfShown, listen);
 
   // Probe errors as markers at the learner's line, and a sentence that says where.
   // Once the server runs again the sentence goes — that one only: a running server must not
