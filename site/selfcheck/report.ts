@@ -1,6 +1,6 @@
 // The self-check's results as data, and the plain-text report a person copies and sends (pure:
 // the page renders the same rows).
-import type { TFunction } from 'i18next';
+import type { Translate } from '../i18n/translate.ts';
 
 export type RowStatus = 'pending' | 'running' | 'passed' | 'failed';
 
@@ -41,7 +41,7 @@ export function summarize(rows: readonly ResultRow[]): Summary {
 export const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 /** Lines anyone can paste in a message: where, which browser and runtime, then one line a row. */
-export function formatReport(t: TFunction, context: ReportContext, rows: readonly ResultRow[]): string {
+export function formatReport(t: Translate, context: ReportContext, rows: readonly ResultRow[]): string {
   const summary = summarize(rows);
   const runtime = context.runtime ?? t('run.runtime.none');
   const verdict =

@@ -4,8 +4,8 @@
 // checks as "Check my work", and fills the table the page rendered (step, passed/failed, time).
 // "Copy report" gives the results as plain text (report.ts). The WebContainer is the window's
 // one (window-webcontainer.ts): reached from a step page, the self-check reuses it.
-import type { TFunction } from 'i18next';
 import { loadT } from '../i18n/client.ts';
+import type { Translate } from '../i18n/translate.ts';
 import { siteUrl } from '../course/urls.ts';
 import { HOST_FEATURES, type CheckResult } from '../runtime/protocol.ts';
 import { errorText } from '../workbench/run/ui.ts';
@@ -113,7 +113,7 @@ export async function mountSelfCheck(root: HTMLElement): Promise<void> {
 /** Runs every lesson's solution and its steps' checks, updating the table as it goes. */
 async function checkEverything(
   root: HTMLElement,
-  t: TFunction,
+  t: Translate,
   data: SelfCheckData,
   session: LessonSession,
   say: (text: string) => void,
@@ -188,7 +188,7 @@ async function checkEverything(
   return ordered();
 }
 
-function renderRow(root: HTMLElement, t: TFunction, row: ResultRow): void {
+function renderRow(root: HTMLElement, t: Translate, row: ResultRow): void {
   const tr = root.querySelector<HTMLTableRowElement>(`tr[data-row="${row.key}"]`);
   if (!tr) return;
   tr.dataset.status = row.status;
@@ -214,6 +214,7 @@ function payloadOf(data: SelfCheckData, lesson: SelfCheckLesson): LessonPayload 
     files: { ...lesson.files },
     solution: { ...lesson.files },
     routes: [],
+    view: 'session',
     checks: [],
     messages: { ...lesson.messages },
   };
