@@ -4,6 +4,8 @@ import type { Check } from '../../lab/lessons/schema.ts';
 import type { Lang } from '../i18n/index.ts';
 
 export const SELF_CHECK_DATA_ID = 'session-lab-self-check';
+/** The page's `selfCheck.*` strings (templates), rendered at build time. */
+export const SELF_CHECK_STRINGS_ID = 'session-lab-self-check-strings';
 
 export interface SelfCheckStep {
   readonly id: string;
@@ -30,6 +32,11 @@ export interface SelfCheckData {
 /** The key of a step's row in the results table. */
 export const rowKey = (lesson: string, step: string) => `${lesson}/${step}`;
 export const RUNTIME_ROW = 'runtime';
+
+export function readSelfCheckStrings(doc: Document = document): Record<string, string> {
+  const node = doc.getElementById(SELF_CHECK_STRINGS_ID);
+  return node?.textContent ? (JSON.parse(node.textContent) as Record<string, string>) : {};
+}
 
 export function readSelfCheckData(doc: Document = document): SelfCheckData | null {
   const node = doc.getElementById(SELF_CHECK_DATA_ID);

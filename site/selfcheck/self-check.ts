@@ -5,7 +5,7 @@
 // "Copy report" gives the results as plain text (report.ts). The WebContainer is the window's
 // one (window-webcontainer.ts): reached from a step page, the self-check reuses it.
 import { loadT } from '../i18n/client.ts';
-import type { Translate } from '../i18n/translate.ts';
+import { createTranslate, type Translate } from '../i18n/translate.ts';
 import { siteUrl } from '../course/urls.ts';
 import { HOST_FEATURES, type CheckResult } from '../runtime/protocol.ts';
 import { errorText } from '../workbench/run/ui.ts';
@@ -16,7 +16,7 @@ import { mountBootPanel, type BootPanel } from '../workbench/run/boot-panel.ts';
 import { readPreference } from '../workbench/run/preference.ts';
 import { bootWindowWebContainer, handBackWebContainer } from '../workbench/run/window-webcontainer.ts';
 import type { LessonPayload } from '../workbench/lesson-data.ts';
-import { RUNTIME_ROW, readSelfCheckData, rowKey, type SelfCheckData, type SelfCheckLesson } from './data.ts';
+import { RUNTIME_ROW, readSelfCheckData, readSelfCheckStrings, rowKey, type SelfCheckData, type SelfCheckLesson } from './data.ts';
 import { formatReport, seconds, summarize, type ResultRow } from './report.ts';
 
 const slot = (root: HTMLElement, name: string) => root.querySelector<HTMLElement>(`[data-slot="${name}"]`)!;
@@ -25,7 +25,10 @@ const action = (root: HTMLElement, name: string) => root.querySelector<HTMLButto
 export async function mountSelfCheck(root: HTMLElement): Promise<void> {
   const data = readSelfCheckData();
   if (!data) throw new Error('no self-check data on this page');
-  const t = await loadT(data.lang);
+  // The workbench's strings (the boot panel, runtime names and errors), and the page's own.
+  const shared = await loadT(data.lang);
+  const own = createTranslate(data.lang, { selfCheck: readSelfCheckStrings() });
+  const t: Translate = (key, values) => (key.startsWith('selfCheck.') ? own(key, values) : shared(key, values));
   const run = action(root, 'run');
   const copy = action(root, 'copy');
   const summary = slot(root, 'summary');

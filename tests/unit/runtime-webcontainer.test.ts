@@ -299,7 +299,8 @@ describe('WebContainer adapter: boot', () => {
     await booting;
     expect(labFiles).toHaveBeenCalledTimes(1);
     expect(log.indexOf('labFiles')).toBeGreaterThan(log.indexOf('boot:resolved'));
-    expect(container.mounts[1]).toEqual({ [LAB_FOLDER]: { directory: toTree(LAB_FILES) } });
+    // After the snapshot, at the root and as the lab's own copy.
+    expect(container.mounts[2]).toEqual({ [LAB_FOLDER]: { directory: toTree(LAB_FILES) } });
   });
 
   it('never spawns npm: not at boot, not when the host and a lesson server start', async () => {

@@ -1,7 +1,9 @@
 // The self-check's report: one line a step with its verdict and time, why a step failed, and the
 // context a reader needs (page, browser, runtime, missing Node features), in the page's language.
 import { describe, expect, it } from 'vitest';
-import { loadT } from '../../site/i18n/client.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTranslate, type Strings } from '../../site/i18n/translate.ts';
 import { formatReport, summarize, type ResultRow } from '../../site/selfcheck/report.ts';
 
 const rows: ResultRow[] = [
@@ -9,6 +11,8 @@ const rows: ResultRow[] = [
   { key: 'a/one', label: 'Lesson A › One', status: 'passed', ms: 800 },
   { key: 'a/two', label: 'Lesson A › Two', status: 'failed', ms: 1500, failures: ['counts-per-browser: Each browser counts its own views'] },
 ];
+/** The page's t(): the browser's translate over the whole locale (the page hands its script the selfCheck namespace). */
+const loadT = async (lang: string) => createTranslate(lang, JSON.parse(readFileSync(join(import.meta.dirname, '../../locales', `${lang}.json`), 'utf8')) as Strings);
 const context = { url: 'https://course.example/en/self-check/', browser: 'TestBrowser/1', runtime: 'WebContainer (in your browser)', missingFeatures: ['asyncContext'], at: new Date('2026-12-01T10:00:00Z') };
 
 describe('self-check report', () => {
