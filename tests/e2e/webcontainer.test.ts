@@ -18,7 +18,7 @@ import { isolationHeaders } from '../../lab/server/headers.ts';
 import { repoRoot } from '../../scripts/lib/course-server.ts';
 import { launchBrowser } from '../../scripts/lib/browser.ts';
 import { startStandIn, type StandIn } from '../webcontainer-standin/standin.ts';
-import { say } from './support.ts';
+import { chooseAction, say } from './support.ts';
 
 let server: Server;
 let site = '';
@@ -117,7 +117,7 @@ describe('a course on a static host, the WebContainer through the real package a
   });
 
   it('takes an edit and restarts; a request from the request panel fills the cookie and store views', async () => {
-    await page.getByRole('button', { name: say('en', 'workbench.solution') }).click();
+    await chooseAction(page, 'en', say('en', 'workbench.solution'), 'menuitemcheckbox');
     await page.getByRole('button', { name: say('en', 'workbench.applySolution') }).click();
     await page.getByRole('button', { name: say('en', 'workbench.hideSolution') }).click();
     // The solution view is loading the editor already ("Edit" is disabled then); else "Edit" loads it.
@@ -203,10 +203,14 @@ describe('a course on a static host, the WebContainer through the real package a
   });
 
   it('browser back and forward', async () => {
+    // The address changes first on a history move; the page is swapped after it.
     await page.goBack();
     await page.waitForURL(`${site}/en/`);
+    await expect.poll(() => page.locator('session-workbench').count()).toBe(0);
+    expect(await iframes(page)).toBe(1);
     await page.goForward();
     await page.waitForURL(`${site}/en/set-get/count-views/`);
+    await expect.poll(() => page.locator('session-workbench').count()).toBe(1);
     expect(await serverAnswers(page, 'set-get', '/viewcount')).toBe(200);
     await oneWebContainer();
   });
