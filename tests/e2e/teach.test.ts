@@ -29,6 +29,10 @@ describe('the teaching plan', () => {
     const hrefs = [...new Set(await page.locator('.teach-links a').evaluateAll((nodes) => nodes.map((a) => (a as HTMLAnchorElement).href)))];
     expect(hrefs.length).toBeGreaterThan(course.length * 3);
     for (const href of hrefs) expect((await page.request.get(href)).status(), href).toBe(200);
+    // The class-ready check: the self-check page, linked in the language.
+    const selfCheck = page.getByRole('link', { name: say(lang, 'teach.selfCheck') });
+    expect(await selfCheck.getAttribute('href')).toBe(`/${lang}/self-check/`);
+    expect((await page.request.get(`${base}/${lang}/self-check/`)).status()).toBe(200);
     // What "Check my work" verifies: the checks' own messages, in the language.
     const first = course.find((l) => l.meta.steps.some((s) => s.checks.length > 0))!;
     const check = first.meta.steps.flatMap((s) => s.checks)[0]!;
