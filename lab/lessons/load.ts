@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, relative, extname, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { LessonMeta, LessonText } from './schema.ts';
+import { LessonMeta, LessonText, type Files } from './schema.ts';
 import { LANGS, type Lang } from './languages.ts';
 
 export class LessonFormatError extends Error {
@@ -26,7 +26,7 @@ export interface LanguageText {
   steps: StepText[];
 }
 
-export type Files = Record<string, string>;
+export type { Files };
 
 export interface Lesson {
   folder: string;

@@ -15,6 +15,10 @@ export type Browser = z.infer<typeof Browser>;
 
 /** A store operation as the probe reports it. */
 export const StoreOp = z.enum(['get', 'set', 'destroy', 'touch', 'regenerate', 'clear']);
+export type StoreOp = z.infer<typeof StoreOp>;
+
+/** Files by workspace path (`src/app.js`) → text: a lesson's starter or solution, a learner's edits, a mount. */
+export type Files = Record<string, string>;
 
 /** What one request of a check must show. Every field is optional; absent means "not checked". */
 export const Expectation = z
@@ -85,6 +89,7 @@ export type ScenarioRequest = z.infer<typeof ScenarioRequest>;
 
 /** Restart the learner's server in the middle of a scenario (the stores lesson). */
 export const ScenarioRestart = z.object({ restart: z.literal(true) }).strict();
+export type ScenarioRestart = z.infer<typeof ScenarioRestart>;
 
 /**
  * Start (or restart) another server of the same app, on a port of its own, with the learner's
@@ -96,6 +101,7 @@ export const ScenarioStart = z
     start: z.object({ instance: InstanceName, env: z.record(z.string(), z.string()).optional() }).strict(),
   })
   .strict();
+export type ScenarioStart = z.infer<typeof ScenarioStart>;
 
 /**
  * Change the session cookie in a browser's jar, keeping its other attributes: `value` as given;
@@ -116,6 +122,7 @@ export const ScenarioTamper = z
       .refine((t) => t.value === undefined || t.signWith === undefined, 'give value or signWith, not both'),
   })
   .strict();
+export type ScenarioTamper = z.infer<typeof ScenarioTamper>;
 
 export const Check = z
   .object({

@@ -32,17 +32,18 @@ export function sendText(res: ServerResponse, status: number, text: string | Buf
   res.end(body);
 }
 
+/** Any failure as the runner's error: a RunnerError as it is, anything else a 500 `internalError`. */
+export function asRunnerError(error: unknown): RunnerError {
+  return error instanceof RunnerError ? error : new RunnerError(500, 'internalError', error instanceof Error ? error.message : String(error));
+}
+
 export function sendError(res: ServerResponse, error: unknown): void {
-  const e =
-    error instanceof RunnerError
-      ? error
-      : new RunnerError(500, 'internalError', error instanceof Error ? error.message : String(error));
+  const e = asRunnerError(error);
   const extra: Record<string, string> = {};
   // A refused body is never read: close the connection rather than leave it half-consumed.
   if (e.status === 413) extra.connection = 'close';
   if (e.status === 405 && e.allow) extra.allow = e.allow;
-  const body = { key: e.key, message: e.message, ...(e.limit === undefined ? {} : { limit: e.limit }) };
-  sendJson(res, e.status, { error: body }, extra);
+  sendJson(res, e.status, e.body(), extra);
 }
 
 /** Reads the whole body, refusing (413) beyond `max` bytes without buffering more than that. */

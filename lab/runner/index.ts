@@ -12,7 +12,8 @@ import { createGuard } from './guard.ts';
 import { sendError } from './http.ts';
 import { resolveLimits, type Limits } from './limits.ts';
 import { createRegistry } from './registry.ts';
-import { PREFIX, createRouter } from './routes.ts';
+import { RUNNER_PREFIX } from '../protocol/runner.ts';
+import { createRouter } from './routes.ts';
 
 export type { Limits } from './limits.ts';
 export { DEFAULT_LIMITS } from './limits.ts';
@@ -58,7 +59,7 @@ export function createRunner(options: RunnerOptions): Runner {
     } catch {
       return null;
     }
-    return url.pathname === PREFIX || url.pathname.startsWith(`${PREFIX}/`) ? url : null;
+    return url.pathname === RUNNER_PREFIX || url.pathname.startsWith(`${RUNNER_PREFIX}/`) ? url : null;
   };
   const guard = createGuard(port);
   const registry = createRegistry({ tmpRoot: options.tmpRoot ?? tmpdir(), depsDir, limits });

@@ -1,11 +1,9 @@
-// Streams one process's output log to a page over a WebSocket, one JSON message per event:
-//   {"t":"chunk","stream":"stdout"|"stderr","data":"…","id":<byte offset after it>}
-//   {"t":"notice","key":"outputTruncated","dropped":N}   (N bytes the ring dropped unseen)
-//   {"t":"exit","code":N,"signal":S}                     (last; then the connection closes)
-//   {"t":"exit",…,"reason":"suspended","limit":N}         (its workspace made room for another page)
-// A page that lost its connection opens a new one with `?from=<the last id it saw>` and goes on
+// Streams one process's output log to a page over a WebSocket, one JSON message per event (the
+// messages are lab/protocol/runner.ts's OutputMessage: chunks, a notice when the log dropped bytes
+// unseen, the exit last). A page that lost its connection opens a new one with `?from=<the last id it saw>` and goes on
 // from there. Sends follow the socket's backpressure: while the page is slow nothing is queued
 // here; the reader's place in the log is an offset, and the log itself is bounded.
+import type { OutputMessage } from '../protocol/runner.ts';
 import type { OutputLog } from './output.ts';
 import type { WebSocketConnection } from './websocket.ts';
 
@@ -17,7 +15,7 @@ export interface OutputStreamOptions {
   /** `byPage`: the page closed the connection (it went away), not the process's end. */
   onClose: (byPage: boolean) => void;
   /** Extra fields of the `exit` message (why the process ended, when the runner knows better). */
-  exitNote?: () => Record<string, unknown>;
+  exitNote?: () => Pick<Extract<OutputMessage, { t: 'exit' }>, 'reason' | 'limit'>;
 }
 
 export function streamOutput(socket: WebSocketConnection, log: OutputLog, options: OutputStreamOptions): void {
@@ -25,7 +23,7 @@ export function streamOutput(socket: WebSocketConnection, log: OutputLog, option
   let waitingDrain = false;
   let done = false;
 
-  const send = (message: Record<string, unknown>): boolean => socket.send(JSON.stringify(message));
+  const send = (message: OutputMessage): boolean => socket.send(JSON.stringify(message));
   const pump = () => {
     if (done || waitingDrain || socket.closed) return;
     for (const chunk of log.readFrom(cursor)) {

@@ -6,18 +6,18 @@ import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { LAB_SCRIPTS, type LabScript } from '../protocol/runner.ts';
 import { RunnerError, badRequest, refuse } from './errors.ts';
-import { createFrameReader, listeningPort } from './frames.ts';
+import { watchListeningPorts } from './host-ports.ts';
 import { isObject } from './http.ts';
 import type { Limits } from './limits.ts';
 import { createOutputLog, type ExitInfo, type OutputLog, type StreamName } from './output.ts';
 import { parseRelPath, resolveForRead } from './paths.ts';
 import { TREE_ENV, endProcessTree, endProcessTreeNow, snapshotProcessTree } from './tree.ts';
 
-/** Lab scripts a page may start, by name; resolved in labDir, never from a page-given path. */
-export const LAB_SCRIPTS: readonly string[] = ['host.mjs', 'client.mjs'];
-/** The one that speaks the frame protocol (its `listening` events allow previews). */
-export const HOST_SCRIPT = 'host.mjs';
+/** The one lab script that speaks the frame protocol (its `listening` events allow previews). */
+const HOST_SCRIPT: LabScript = 'host.mjs';
+const isLabScript = (name: string): name is LabScript => (LAB_SCRIPTS as readonly string[]).includes(name);
 
 const SCRIPT_EXT = /\.(?:js|mjs|cjs)$/;
 const MAX_ARGS = 64;
@@ -35,10 +35,10 @@ export interface SpawnPlan {
   /** Arguments after the script (passed to it, never to node). */
   args: string[];
   /** The lab script's name, or null for a workspace file. */
-  labScript: string | null;
+  labScript: LabScript | null;
 }
 
-/** Validates `{ command: 'node', args: [script, ...] }`; throws a 4xx RunnerError. No side effect. */
+/** Validates a SpawnBody (`{ command: 'node', args: [script, ...] }`, lab/protocol/runner.ts); throws a 4xx RunnerError. No side effect. */
 export async function planSpawn(body: unknown, labDir: string, workspaceDir: string): Promise<SpawnPlan> {
   if (!isObject(body)) throw badRequest('badSpawn', 'the body must be { command: "node", args: [script, ...] }');
   if (body.command !== 'node') throw refuse('commandNotAllowed', 'only "node" can be started');
@@ -53,11 +53,11 @@ export async function planSpawn(body: unknown, labDir: string, workspaceDir: str
   }
   const [first, ...rest] = args as string[];
   if (first!.startsWith('-')) throw refuse('nodeFlagNotAllowed', 'node options cannot be given; name the script first');
-  if (LAB_SCRIPTS.includes(first!)) {
-    const script = join(labDir, first!);
+  if (isLabScript(first!)) {
+    const script = join(labDir, first);
     const st = await stat(script).catch(() => null);
     if (!st?.isFile()) throw new RunnerError(500, 'labScriptMissing', `the lab script ${first} is missing from ${labDir}`);
-    return { script, args: rest, labScript: first! };
+    return { script, args: rest, labScript: first };
   }
   const segments = parseRelPath(first);
   if (!SCRIPT_EXT.test(segments.at(-1)!)) {
@@ -71,7 +71,7 @@ export async function planSpawn(body: unknown, labDir: string, workspaceDir: str
 
 export interface ManagedProcess {
   readonly pid: number;
-  readonly labScript: string | null;
+  readonly labScript: LabScript | null;
   readonly log: OutputLog;
   readonly alive: boolean;
   /** Resolves once the process has exited and its output is final. */
@@ -142,12 +142,7 @@ export function startProcess(plan: SpawnPlan, options: StartOptions): ManagedPro
   };
 
   const log = createOutputLog(options.limits.maxOutputBytes);
-  const frames = plan.labScript === HOST_SCRIPT
-    ? createFrameReader((frame) => {
-        const port = listeningPort(frame);
-        if (port !== null) options.onListening(port);
-      })
-    : null;
+  const frames = plan.labScript === HOST_SCRIPT ? watchListeningPorts(options.onListening) : null;
   let alive = true;
   let finished = false;
   /** Its tree when a kill began (a detached child that dropped its environment is found by its parent). */
@@ -161,7 +156,7 @@ export function startProcess(plan: SpawnPlan, options: StartOptions): ManagedPro
   const onData = (stream: StreamName) => (chunk: Buffer) => {
     if (finished) return;
     const text = decoders[stream].write(chunk);
-    if (stream === 'stdout' && frames) frames.push(text);
+    if (stream === 'stdout' && frames) frames(text);
     log.append(stream, text);
   };
   child.stdout!.on('data', onData('stdout'));

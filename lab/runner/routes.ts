@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { RunnerError, badRequest, notFound, overLimit, refuse } from './errors.ts';
 import type { Guard } from './guard.ts';
-import { isObject, readBody, readJson, sendJson, sendText } from './http.ts';
+import { asRunnerError, isObject, readBody, readJson, sendJson, sendText } from './http.ts';
 import type { Limits } from './limits.ts';
 import { planSpawn, startProcess, type ManagedProcess } from './processes.ts';
 import { startPreviewProxy } from './preview-proxy.ts';
@@ -15,7 +15,16 @@ import { nextMarker } from './tree.ts';
 import { acceptWebSocket, refuseUpgrade, wantsWebSocket } from './websocket.ts';
 import { parseMount } from './workspace.ts';
 
-export const PREFIX = '/__runner';
+import {
+  RUNNER_PREFIX,
+  type EmptyAnswer,
+  type PreviewAnswer,
+  type SpawnAnswer,
+  type StatusAnswer,
+  type TokenAnswer,
+  type TreeAnswer,
+  type WorkspaceAnswer,
+} from '../protocol/runner.ts';
 
 export interface RouteContext {
   port: number;
@@ -60,18 +69,18 @@ export function createRouter(ctx: RouteContext): Router {
   const dispose: Handler = async (_req, res, params) => {
     const entry = workspace(params);
     await registry.dispose(entry);
-    sendJson(res, 200, {});
+    sendJson(res, 200, {} satisfies EmptyAnswer);
   };
 
   // [path pattern, { METHOD: handler }]; ':id' and ':pid' are path parameters.
   const routes: [string[], Record<string, Handler>][] = [
     [['status'], {
-      GET: async (_req, res) => sendJson(res, 200, registry.status()),
+      GET: async (_req, res) => sendJson(res, 200, registry.status() satisfies StatusAnswer),
     }],
     [['workspaces'], {
       POST: async (_req, res) => {
         const entry = await registry.create();
-        sendJson(res, 201, { id: entry.id });
+        sendJson(res, 201, { id: entry.id } satisfies WorkspaceAnswer);
       },
     }],
     [['workspaces', ':id'], { DELETE: dispose }],
@@ -81,7 +90,7 @@ export function createRouter(ctx: RouteContext): Router {
         const body = await readJson(req, limits.maxBodyBytes);
         if (!isObject(body) || typeof body.visible !== 'boolean') throw badRequest('badJson', 'the body must be { visible: boolean }');
         registry.setVisible(entry, body.visible);
-        sendJson(res, 200, {});
+        sendJson(res, 200, {} satisfies EmptyAnswer);
       },
     }],
     [['workspaces', ':id', 'dispose'], { POST: dispose }],
@@ -90,7 +99,7 @@ export function createRouter(ctx: RouteContext): Router {
         const entry = workspace(params);
         const files = parseMount(await readJson(req, limits.maxBodyBytes), limits);
         await entry.files.mount(files);
-        sendJson(res, 200, {});
+        sendJson(res, 200, {} satisfies EmptyAnswer);
       },
     }],
     [['workspaces', ':id', 'files'], {
@@ -113,13 +122,13 @@ export function createRouter(ctx: RouteContext): Router {
           throw e;
         }
         await entry.files.write(path, body);
-        sendJson(res, 200, {});
+        sendJson(res, 200, {} satisfies EmptyAnswer);
       },
     }],
     [['workspaces', ':id', 'tree'], {
       GET: async (_req, res, params) => {
         const { files, truncated } = await workspace(params).files.tree();
-        sendJson(res, 200, truncated ? { files, truncated } : { files });
+        sendJson(res, 200, (truncated ? { files, truncated } : { files }) satisfies TreeAnswer);
       },
     }],
     [['workspaces', ':id', 'processes'], {
@@ -139,14 +148,14 @@ export function createRouter(ctx: RouteContext): Router {
           marker: nextMarker(entry.tree),
         });
         registry.addProcess(entry, proc);
-        sendJson(res, 201, { pid: proc.pid });
+        sendJson(res, 201, { pid: proc.pid } satisfies SpawnAnswer);
       },
     }],
     [['workspaces', ':id', 'processes', ':pid'], {
       DELETE: async (_req, res, params) => {
         const proc = processOf(workspace(params), params);
         await proc.kill();
-        sendJson(res, 200, {});
+        sendJson(res, 200, {} satisfies EmptyAnswer);
       },
     }],
     [['workspaces', ':id', 'processes', ':pid', 'output'], {
@@ -160,7 +169,7 @@ export function createRouter(ctx: RouteContext): Router {
         const proc = processOf(workspace(params), params);
         if (!proc.alive) throw new RunnerError(409, 'processExited', 'the process has exited');
         proc.writeInput(await readBody(req, limits.maxBodyBytes));
-        sendJson(res, 200, {});
+        sendJson(res, 200, {} satisfies EmptyAnswer);
       },
     }],
     [['workspaces', ':id', 'preview'], {
@@ -187,7 +196,7 @@ export function createRouter(ctx: RouteContext): Router {
         }
         // The same host name as the page: 127.0.0.1 and localhost are different sites for cookies.
         const hostname = (req.headers.host ?? '').toLowerCase().startsWith('localhost:') ? 'localhost' : '127.0.0.1';
-        sendJson(res, 200, { url: `http://${hostname}:${proxyPort}/` });
+        sendJson(res, 200, { url: `http://${hostname}:${proxyPort}/` } satisfies PreviewAnswer);
       },
     }],
   ];
@@ -212,13 +221,13 @@ export function createRouter(ctx: RouteContext): Router {
   const request = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     guard.checkSource(req);
     const method = req.method ?? 'GET';
-    if (url.pathname === `${PREFIX}/token`) {
+    if (url.pathname === `${RUNNER_PREFIX}/token`) {
       if (method !== 'GET') throw new RunnerError(405, 'methodNotAllowed', 'use GET', { allow: 'GET' });
       guard.checkTokenFetch(req);
-      sendJson(res, 200, { token: guard.token });
+      sendJson(res, 200, { token: guard.token } satisfies TokenAnswer);
       return;
     }
-    const segments = url.pathname.slice(PREFIX.length + 1).split('/');
+    const segments = url.pathname.slice(RUNNER_PREFIX.length + 1).split('/');
     const found = match(segments);
     const last = segments.at(-1);
     if (found && method === 'POST' && last === 'dispose' && req.headers['x-runner-token'] === undefined) {
@@ -256,8 +265,8 @@ export function createRouter(ctx: RouteContext): Router {
         exitNote: () => (entry.suspended ? { reason: 'suspended', limit: limits.maxWorkspaces } : {}),
       });
     } catch (error) {
-      const e = error instanceof RunnerError ? error : new RunnerError(500, 'internalError', String(error));
-      refuseUpgrade(socket, e.status, { error: { key: e.key, message: e.message, ...(e.limit === undefined ? {} : { limit: e.limit }) } });
+      const e = asRunnerError(error);
+      refuseUpgrade(socket, e.status, e.body());
     }
   };
 

@@ -2,33 +2,31 @@
 // (JSON lines with ids) and resolves their replies. "Ready" is the probe's `listening` event for an
 // instance, never a match on output text.
 import { deadline, timeoutError } from './deadline.ts';
-import { createFrameReader, encodeCommand } from './frames.ts';
+import { createFrameReader, encodeCommand } from '../../lab/protocol/frames.ts';
 import {
+  DEFAULT_INSTANCE,
   LIFECYCLE_OPS,
-  type BrowserId,
-  type CheckResult,
   type CommandMap,
   type Command,
-  type FeaturesFrame,
   type HelloFrame,
+  type HostFeatureReport,
   type HostFrame,
   type Instance,
-  type JarCookie,
+  type NoticeKey,
   type Op,
   type OutputStream,
-  type ProbeEvent,
   type RequestParams,
-  type RequestResult,
   type StartParams,
   type StartResult,
   type StopResult,
-  type VerifyResult,
-} from './protocol.ts';
+} from '../../lab/protocol/host.ts';
+import type { Check, CheckResult } from '../../lab/protocol/checks.ts';
+import type { ProbeEvent, VerifyResult } from '../../lab/protocol/probe.ts';
+import type { BrowserId, JarCookie, RequestResult } from '../../lab/protocol/requests.ts';
 import { createListeners, reportPageError } from './listeners.ts';
 import { RuntimeError, type BootListener, type Runtime, type RuntimeProcess, type Unsubscribe } from './types.ts';
-import type { Check } from '../../lab/lessons/schema.ts';
 
-export const DEFAULT_INSTANCE = 'main';
+export { DEFAULT_INSTANCE };
 
 /** Per-command reply timeouts (ms); a request's own `timeoutMs` is added to its budget. */
 export const DEFAULT_COMMAND_TIMEOUTS: Readonly<Record<Op, number>> = {
@@ -78,8 +76,8 @@ export interface WaitOptions {
 export interface HostClient {
   readonly hello: Pick<HelloFrame, 'version' | 'pid'>;
   /** What the host's self-test found, once it said (null until then). */
-  readonly features: Omit<FeaturesFrame, 't'> | null;
-  onFeatures(listener: (features: Omit<FeaturesFrame, 't'>) => void): Unsubscribe;
+  readonly features: HostFeatureReport | null;
+  onFeatures(listener: (features: HostFeatureReport) => void): Unsubscribe;
   start(params?: StartParams): Promise<StartResult>;
   stop(instance?: Instance): Promise<StopResult>;
   restart(instance?: Instance): Promise<StartResult>;
@@ -100,7 +98,8 @@ export interface HostClient {
   onEvent(listener: (instance: Instance, event: ProbeEvent) => void): Unsubscribe;
   /** A lesson server ended; `requested` is false for a crash (it was not stopped or restarted). */
   onExit(listener: (instance: Instance, code: number | null, signal: string | null, requested: boolean) => void): Unsubscribe;
-  onNotice(listener: (instance: Instance, key: string, data: unknown) => void): Unsubscribe;
+  /** A host notice; `data` is as the host sent it (lab/protocol/host.ts, NoticeData): check what you read. */
+  onNotice(listener: (instance: Instance, key: NoticeKey, data: unknown) => void): Unsubscribe;
   /** The host process itself ended (every pending command has been rejected with `hostExited`).
    * `cause`: why, when the runtime knows (e.g. a RuntimeError `suspended`: the runner made room). */
   onHostExit(listener: (code: number | null, cause: unknown) => void): Unsubscribe;
@@ -110,6 +109,7 @@ export interface HostClient {
 }
 
 type HostRuntime = Pick<Runtime, 'spawn' | 'labScript' | 'hostArgs'>;
+
 
 /** Spawns the host in `runtime` and resolves once it said hello. */
 export async function startHost(runtime: HostRuntime, options: HostClientOptions = {}): Promise<HostClient> {
@@ -182,14 +182,14 @@ export function connectHost(
     output: createListeners<[instance: Instance, stream: OutputStream, data: string]>(listenerError),
     event: createListeners<[instance: Instance, event: ProbeEvent]>(listenerError),
     exit: createListeners<[instance: Instance, code: number | null, signal: string | null, requested: boolean]>(listenerError),
-    notice: createListeners<[instance: Instance, key: string, data: unknown]>(listenerError),
+    notice: createListeners<[instance: Instance, key: NoticeKey, data: unknown]>(listenerError),
     hostExit: createListeners<[code: number | null, cause: unknown]>(listenerError),
-    features: createListeners<[features: Omit<FeaturesFrame, 't'>]>(listenerError),
+    features: createListeners<[features: HostFeatureReport]>(listenerError),
   };
   let nextId = 0;
   let closed = false;
   let hello: HelloFrame | null = null;
-  let features: Omit<FeaturesFrame, 't'> | null = null;
+  let features: HostFeatureReport | null = null;
   let helloWaiter: Waiter | null = null;
   let lifecycleTail: Promise<unknown> = Promise.resolve();
 
@@ -247,6 +247,7 @@ export function connectHost(
         return;
       }
       case 'reply': {
+        if (typeof frame.id !== 'number') return; // our commands' ids are numbers
         const entry = pending.get(frame.id);
         if (!entry) return; // timed out already, or not ours
         pending.delete(frame.id);

@@ -3,8 +3,17 @@
 // fetch, WebSocket, sendBeacon and the page's lifecycle events are injected (tests pass fakes).
 import { deadline, linkedController, timeoutError } from './deadline.ts';
 import { normalizePath } from './paths.ts';
-import { RuntimeError, isRuntimeError, type BootListener, type LabScript, type Runtime, type RuntimeErrorKey, type RuntimeProcess } from './types.ts';
+import { RuntimeError, isRuntimeError, type BootListener, type KeysWithValues, type LabScript, type Runtime, type RuntimeProcess } from './types.ts';
 import { DEFAULT_RUNNER_TIMEOUT_MS, RUNNER_PREFIX, fetchRunnerToken, type RunnerConnection } from './runner-token.ts';
+import type {
+  OutputMessage,
+  PreviewAnswer,
+  RunnerErrorBody,
+  RunnerErrorKey,
+  SpawnAnswer,
+  TreeAnswer,
+  WorkspaceAnswer,
+} from '../../lab/protocol/runner.ts';
 
 export { DEFAULT_RUNNER_TIMEOUT_MS, RUNNER_PREFIX, fetchRunnerToken, type RunnerConnection } from './runner-token.ts';
 
@@ -49,7 +58,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
   onStep?.({ step: 'boot', progress: 0 });
   const token = options.token ?? (await fetchRunnerToken({ ...options, fetch: fetchFn }));
   const api = runnerApi({ base, fetch: fetchFn, token, timeoutMs: ms });
-  const { id } = (await api.json('POST', '/workspaces', undefined, options.signal)) as { id: string };
+  const { id } = (await api.json('POST', '/workspaces', undefined, options.signal)) as Partial<WorkspaceAnswer>;
   if (typeof id !== 'string') throw new RuntimeError('runtime.error.runnerFailed', { step: 'boot' });
   onStep?.({ step: 'boot', progress: 1 });
   // The runner's workspaces reach the installed dependencies: nothing to fetch.
@@ -109,13 +118,13 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
     },
     async listFiles() {
       alive();
-      const { files } = (await api.json('GET', `${workspace}/tree`)) as { files?: unknown };
+      const { files } = (await api.json('GET', `${workspace}/tree`)) as Partial<TreeAnswer>;
       return Array.isArray(files) ? files.filter((file): file is string => typeof file === 'string') : [];
     },
     async spawn(command, args) {
       alive();
       if (!WebSocketCtor) throw new RuntimeError('runtime.error.runnerUnreachable', { detail: { reason: 'WebSocket' } });
-      const { pid } = (await api.json('POST', `${workspace}/processes`, { command, args })) as { pid: number };
+      const { pid } = (await api.json('POST', `${workspace}/processes`, { command, args })) as SpawnAnswer;
       const path = `${workspace}/processes/${encodeURIComponent(String(pid))}`;
       const url = socketUrl(`${base}${RUNNER_PREFIX}${path}/output`);
       url.searchParams.set('token', token);
@@ -143,7 +152,7 @@ export async function createLocalRuntime(options: LocalRuntimeOptions = {}): Pro
       alive();
       const known = previews.get(port);
       if (known !== undefined) return known;
-      const { url } = (await api.json('POST', `${workspace}/preview`, { port })) as { url?: unknown };
+      const { url } = (await api.json('POST', `${workspace}/preview`, { port })) as Partial<PreviewAnswer>;
       if (typeof url !== 'string') throw new RuntimeError('runtime.error.runnerFailed', { detail: { reason: 'preview' } });
       previews.set(port, url);
       return url;
@@ -229,39 +238,77 @@ function runnerApi({ base, fetch: fetchFn, token, timeoutMs }: RunnerApiOptions)
   };
 }
 
-/** The runner's refusals the learner can act on, each as its own message (with its number). */
-const RUNNER_KEYS: Readonly<Record<string, RuntimeErrorKey>> = {
+/**
+ * How each runner refusal reads for the learner: a message of its own, with the number the runner
+ * names (a limit it reached), or null — said by its status (403: the runner refused, anything else:
+ * it failed). Every key of the protocol is here: a new one does not compile until it is placed.
+ */
+const RUNNER_KEYS = {
   workspaceSuspended: 'runtime.error.suspended',
   tooManyWorkspaces: 'runtime.error.tooManyPages',
   tooManyProcesses: 'runtime.error.tooManyProcesses',
+  tooManyFiles: 'runtime.error.tooManyFiles',
   fileTooLarge: 'runtime.error.fileTooLarge',
   bodyTooLarge: 'runtime.error.fileTooLarge',
-  tooManyFiles: 'runtime.error.tooManyFiles',
-};
+  forbiddenHost: null,
+  forbiddenOrigin: null,
+  forbiddenFetchSite: null,
+  missingToken: null,
+  badToken: null,
+  pathOutside: null,
+  pathInNodeModules: null,
+  commandNotAllowed: null,
+  nodeFlagNotAllowed: null,
+  scriptNotAllowed: null,
+  portNotReported: null,
+  badJson: null,
+  badPath: null,
+  badMount: null,
+  badSpawn: null,
+  badPort: null,
+  notAFile: null,
+  badUpgrade: null,
+  notFound: null,
+  workspaceNotFound: null,
+  processNotFound: null,
+  fileNotFound: null,
+  methodNotAllowed: null,
+  processExited: null,
+  isDirectory: null,
+  pathConflict: null,
+  upgradeRequired: null,
+  labScriptMissing: null,
+  spawnFailed: null,
+  writeFailed: null,
+  internalError: null,
+  inputBacklog: null,
+  runnerClosed: null,
+} as const satisfies Record<RunnerErrorKey, KeysWithValues<'limit'> | KeysWithValues<'kilobytes'> | null>;
+
+const isRunnerKey = (key: string): key is RunnerErrorKey => Object.hasOwn(RUNNER_KEYS, key);
 
 async function runnerError(response: Response): Promise<RuntimeError> {
   let runnerKey: string | null = null;
   let message: string | null = null;
   let limit: number | null = null;
   try {
-    const body = (await response.json()) as { error?: { key?: unknown; message?: unknown; limit?: unknown } };
-    if (typeof body.error?.key === 'string') runnerKey = body.error.key;
-    if (typeof body.error?.message === 'string') message = body.error.message;
-    if (typeof body.error?.limit === 'number') limit = body.error.limit;
+    const { error } = (await response.json()) as Partial<RunnerErrorBody>;
+    if (typeof error?.key === 'string') runnerKey = error.key;
+    if (typeof error?.message === 'string') message = error.message;
+    if (typeof error?.limit === 'number') limit = error.limit;
   } catch {
     // not JSON: the status says enough
   }
-  const known = runnerKey === null ? undefined : RUNNER_KEYS[runnerKey];
-  if (known) return new RuntimeError(known, { detail: limitDetail(known, limit, runnerKey) });
+  const known = runnerKey !== null && isRunnerKey(runnerKey) ? RUNNER_KEYS[runnerKey] : null;
+  // The number a limit message names: file sizes in KB, the rest as they come.
+  if (known === 'runtime.error.fileTooLarge') return new RuntimeError(known, { detail: { kilobytes: limit === null ? null : Math.floor(limit / 1024), runnerKey } });
+  if (known !== null) return new RuntimeError(known, { detail: { limit, runnerKey } });
   const key = response.status === 403 ? 'runtime.error.runnerRefused' : 'runtime.error.runnerFailed';
   return new RuntimeError(key, { detail: { status: response.status, runnerKey, message } });
 }
 
-/** The number a limit message names: file sizes in KB, the rest as they come. */
-function limitDetail(key: RuntimeErrorKey, limit: number | null, runnerKey: string | null): Record<string, number | string | null> {
-  if (key === 'runtime.error.fileTooLarge') return { kilobytes: limit === null ? null : Math.floor(limit / 1024), runnerKey };
-  return { limit, runnerKey };
-}
+/** Every field name of a union's members. */
+type FieldOf<U> = U extends unknown ? keyof U : never;
 
 const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGKILL: 137, SIGTERM: 143 };
 
@@ -324,7 +371,8 @@ export function adaptOutputSocket(connect: (from: number | null) => WebSocketLik
   };
   const onMessage = (event: MessageEvent) => {
     retries = 0;
-    let message: { t?: unknown; data?: unknown; id?: unknown; code?: unknown; signal?: unknown; reason?: unknown; limit?: unknown };
+    // An OutputMessage (lab/protocol/runner.ts), each field checked before it is used.
+    let message: { [K in FieldOf<OutputMessage>]?: unknown };
     try {
       message = JSON.parse(String(event.data)) as typeof message;
     } catch {

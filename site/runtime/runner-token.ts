@@ -3,8 +3,9 @@
 // the rest: on a static host the local runtime's code is never fetched.
 import { deadline, linkedController } from './deadline.ts';
 import { RuntimeError, isRuntimeError } from './types.ts';
+import { RUNNER_PREFIX, type TokenAnswer } from '../../lab/protocol/runner.ts';
 
-export const RUNNER_PREFIX = '/__runner';
+export { RUNNER_PREFIX };
 export const DEFAULT_RUNNER_TIMEOUT_MS = 5_000;
 
 export interface RunnerConnection {
@@ -42,7 +43,7 @@ export async function fetchRunnerToken(connection: RunnerConnection = {}): Promi
         throw isRuntimeError(error) ? error : unreachable(error, response.status);
       },
     );
-    const token = (body as { token?: unknown } | null)?.token;
+    const token = (body as Partial<TokenAnswer> | null)?.token;
     if (typeof token !== 'string' || token === '') throw unreachable(undefined, response.status);
     return token;
   } finally {

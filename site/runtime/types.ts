@@ -1,7 +1,10 @@
-// The runtime contract (DESIGN.md, "The live part"): the one small interface both runtimes
-// implement — a WebContainer in the learner's browser, or the local runner started by `npm start`.
-// Everything above it (the host client, the workbench) is shared. No UI text here: errors and
-// reasons are message keys that the UI localizes.
+// The runtime contract: the one small interface both runtimes implement — a WebContainer in the
+// learner's browser, or the local runner started by `npm start`. Everything above it (the host
+// client, the workbench) is shared. No UI text here: errors and reasons are message keys that the
+// UI localizes.
+import type { LabScript } from '../../lab/protocol/runner.ts';
+
+export type { LabScript };
 
 /** A process started by a runtime. */
 export interface RuntimeProcess {
@@ -16,8 +19,6 @@ export interface RuntimeProcess {
 
 export type RuntimeKind = 'webcontainer' | 'local';
 
-/** The lab scripts (lab/inside/) a runtime can run with `node`. */
-export type LabScript = 'host.mjs' | 'client.mjs';
 
 export interface Runtime {
   readonly kind: RuntimeKind;
@@ -50,43 +51,10 @@ export interface BootProgress {
 }
 export type BootListener = (progress: BootProgress) => void;
 
-/** Message keys of runtime failures (locales/*.json hold the texts). */
-export const RUNTIME_ERROR_KEYS = [
-  'runtime.error.notIsolated',
-  'runtime.error.bootTimeout',
-  'runtime.error.bootFailed',
-  'runtime.error.alreadyBooted',
-  'runtime.error.dependenciesFailed',
-  'runtime.error.dependenciesTimeout',
-  'runtime.error.mountFailed',
-  'runtime.error.badPath',
-  'runtime.error.fileMissing',
-  'runtime.error.aborted',
-  'runtime.error.disposed',
-  'runtime.error.runnerUnreachable',
-  'runtime.error.runnerRefused',
-  'runtime.error.runnerFailed',
-  'runtime.error.runnerTimeout',
-  'runtime.error.suspended',
-  'runtime.error.tooManyPages',
-  'runtime.error.tooManyProcesses',
-  'runtime.error.fileTooLarge',
-  'runtime.error.tooManyFiles',
-  'runtime.error.hostStartTimeout',
-  'runtime.error.hostExited',
-  'runtime.error.commandTimeout',
-  'runtime.error.serverCrashed',
-  'runtime.error.serverStopped',
-  'runtime.error.serverTimeout',
-  'runtime.error.previewTimeout',
-  'runtime.error.internal',
-  'runtime.error.unknown',
-] as const;
-export type RuntimeErrorKey = (typeof RUNTIME_ERROR_KEYS)[number];
-
-/** The values each message interpolates: whoever raises the error puts them in `detail` (a unit
- * test renders every message with these in every language and finds no empty placeholder). */
-export const ERROR_VALUES: { readonly [K in RuntimeErrorKey]: readonly string[] } = {
+/** Every runtime failure's message key (locales/*.json hold the texts) and the values its message
+ * interpolates: whoever raises the error must give them in `detail` (the constructor's type asks
+ * for them; a unit test renders every message with them in every language). */
+export const ERROR_VALUES = {
   'runtime.error.notIsolated': [],
   'runtime.error.bootTimeout': ['seconds'],
   'runtime.error.bootFailed': [],
@@ -116,23 +84,43 @@ export const ERROR_VALUES: { readonly [K in RuntimeErrorKey]: readonly string[] 
   'runtime.error.previewTimeout': ['seconds'],
   'runtime.error.internal': [],
   'runtime.error.unknown': [],
-};
+} as const satisfies Record<`runtime.error.${string}`, readonly string[]>;
+export type RuntimeErrorKey = keyof typeof ERROR_VALUES;
+/** Message keys of runtime failures, in ERROR_VALUES's order. */
+export const RUNTIME_ERROR_KEYS = Object.keys(ERROR_VALUES) as RuntimeErrorKey[];
 
-export interface RuntimeErrorOptions {
+/** A value a message may interpolate (or that is kept for the logs). */
+export type DetailValue = string | number | boolean | null;
+/** The names of the values `K`'s message interpolates. */
+export type ValueNames<K extends RuntimeErrorKey> = (typeof ERROR_VALUES)[K][number];
+/** `K`'s values (all of them), and anything else worth keeping for the logs. */
+export type ErrorDetail<K extends RuntimeErrorKey> = { readonly [N in ValueNames<K>]: DetailValue } & { readonly [extra: string]: DetailValue };
+/** The keys whose message names exactly these values (e.g. every `{{seconds}}` timeout). */
+export type KeysWithValues<N extends string> = { [K in RuntimeErrorKey]: [ValueNames<K>] extends [N] ? ([N] extends [ValueNames<K>] ? K : never) : never }[RuntimeErrorKey];
+
+export interface RuntimeErrorOptions<K extends RuntimeErrorKey = RuntimeErrorKey> {
   /** The boot step that failed, when it was one. */
   readonly step?: BootStep | null;
-  /** Values the localized message may interpolate (e.g. `{ seconds: 12 }`, `{ code: 1 }`). */
-  readonly detail?: Readonly<Record<string, string | number | boolean | null>>;
+  /** The values the localized message interpolates (e.g. `{ seconds: 12 }`), and more for the logs. */
+  readonly detail?: ErrorDetail<K>;
   readonly cause?: unknown;
 }
 
-/** A typed runtime failure. `message` is for logs only; the UI shows `key`, localized. */
-export class RuntimeError extends Error {
-  readonly key: RuntimeErrorKey;
-  readonly step: BootStep | null;
-  readonly detail: Readonly<Record<string, string | number | boolean | null>>;
+/** The constructor's options for `K`: required, with `detail`, when its message names values. */
+type OptionsArgs<K extends RuntimeErrorKey> = K extends RuntimeErrorKey
+  ? [ValueNames<K>] extends [never]
+    ? [options?: RuntimeErrorOptions<K>]
+    : [options: RuntimeErrorOptions<K> & { readonly detail: ErrorDetail<K> }]
+  : never;
 
-  constructor(key: RuntimeErrorKey, options: RuntimeErrorOptions = {}) {
+/** A typed runtime failure. `message` is for logs only; the UI shows `key`, localized. */
+export class RuntimeError<K extends RuntimeErrorKey = RuntimeErrorKey> extends Error {
+  readonly key: K;
+  readonly step: BootStep | null;
+  readonly detail: Readonly<Record<string, DetailValue>>;
+
+  constructor(key: K, ...[given]: OptionsArgs<K>) {
+    const options: LooseOptions = given ?? {};
     super(describe(key, options), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RuntimeError';
     this.key = key;
@@ -141,7 +129,14 @@ export class RuntimeError extends Error {
   }
 }
 
-function describe(key: RuntimeErrorKey, options: RuntimeErrorOptions): string {
+/** The options as the class keeps them (their values checked by the constructor's type). */
+interface LooseOptions {
+  readonly step?: BootStep | null;
+  readonly detail?: Readonly<Record<string, DetailValue>>;
+  readonly cause?: unknown;
+}
+
+function describe(key: RuntimeErrorKey, options: LooseOptions): string {
   const step = options.step ? ` (step ${options.step})` : '';
   const cause = options.cause instanceof Error ? `: ${options.cause.message}` : '';
   return `${key}${step}${cause}`;

@@ -7,7 +7,8 @@
 import { loadT } from '../i18n/client.ts';
 import { createTranslate, type Translate } from '../i18n/translate.ts';
 import { siteUrl } from '../course/urls.ts';
-import { HOST_FEATURES, type CheckResult } from '../runtime/protocol.ts';
+import { HOST_FEATURES } from '../../lab/protocol/host.ts';
+import type { CheckResult } from '../../lab/protocol/checks.ts';
 import { errorText } from '../workbench/run/ui.ts';
 import { createLessonSession } from '../workbench/run/session.ts';
 import type { LessonSession } from '../workbench/run/session-types.ts';

@@ -8,7 +8,8 @@ import { startProbed, type Probed } from './fixtures/inside/harness.ts';
 import { createBrowsers } from '../../lab/inside/client.mjs';
 import { createTimeline, type RequestEntry } from '../../site/workbench/inspect/timeline.ts';
 import { chainOf, diagramOf, exchangeOf, latestChain, type SequenceStep } from '../../site/workbench/inspect/sequence.ts';
-import type { ProbeEvent, RequestResult } from '../../site/runtime/protocol.ts';
+import type { ProbeEvent } from '../../lab/protocol/probe.ts';
+import type { RequestResult } from '../../lab/protocol/requests.ts';
 
 let server: Probed | undefined;
 afterEach(async () => {

@@ -2,7 +2,7 @@
 // redirect the browser followed, the preview's included), which one "the latest" is, and an
 // exchange still waiting or failed. The real express-session flows are in tests/node/sequence.test.ts.
 import { describe, expect, it } from 'vitest';
-import type { ProbeEvent } from '../../site/runtime/protocol.ts';
+import type { ProbeEvent } from '../../lab/protocol/probe.ts';
 import { createTimeline, type RequestEntry } from '../../site/workbench/inspect/timeline.ts';
 import { chainOf, exchangeOf, followsRedirect, latestChain, locationPath, requestChains, stepLanes } from '../../site/workbench/inspect/sequence.ts';
 

@@ -3,7 +3,9 @@
 // apart, a new host means new jars, a lesson switch starts empty.
 import { describe, expect, it, vi } from 'vitest';
 import type { HostClient } from '../../site/runtime/host-client.ts';
-import type { BrowserId, Instance, JarCookie, ProbeEvent, RequestParams, RequestResult, VerifyResult } from '../../site/runtime/protocol.ts';
+import type { Instance, RequestParams } from '../../lab/protocol/host.ts';
+import type { ProbeEvent, VerifyResult } from '../../lab/protocol/probe.ts';
+import type { BrowserId, JarCookie, RequestResult } from '../../lab/protocol/requests.ts';
 import type { LessonSession, SessionState } from '../../site/workbench/run/session.ts';
 import { createInspectState } from '../../site/workbench/inspect/state.ts';
 import type { RequestEntry } from '../../site/workbench/inspect/timeline.ts';

@@ -1,6 +1,6 @@
 // The store view's model: contents per instance from `store` events, what each one changed.
 import { describe, expect, it } from 'vitest';
-import type { StoreEvent } from '../../site/runtime/protocol.ts';
+import type { StoreEvent } from '../../lab/protocol/probe.ts';
 import { createStoreModel, diffSessions, sortInstances, stableJson } from '../../site/workbench/inspect/store-model.ts';
 
 const cookie = { originalMaxAge: null, httpOnly: true, path: '/' };

@@ -1,7 +1,8 @@
 // The timeline's model: probe events and request-panel results folded into one entry per request,
 // in order, whichever comes first; sources told apart; server starts as entries; bounded.
 import { describe, expect, it } from 'vitest';
-import type { Hop, ProbeEvent, RequestResult } from '../../site/runtime/protocol.ts';
+import type { ProbeEvent } from '../../lab/protocol/probe.ts';
+import type { Hop, RequestResult } from '../../lab/protocol/requests.ts';
 import { createTimeline, sentCookie, setCookies, sourceOf, type RequestEntry } from '../../site/workbench/inspect/timeline.ts';
 
 const T0 = Date.UTC(2030, 0, 1, 12);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { chooseRuntime, type ChooseOptions } from '../../site/runtime/choose.ts';
-import { RuntimeError, type Runtime, type RuntimeKind } from '../../site/runtime/types.ts';
+import { RuntimeError, type Runtime, type RuntimeErrorKey, type RuntimeKind } from '../../site/runtime/types.ts';
 
 function fakeRuntime(kind: RuntimeKind): Runtime & { disposed: number } {
   return {
@@ -19,7 +19,7 @@ function fakeRuntime(kind: RuntimeKind): Runtime & { disposed: number } {
   };
 }
 
-const fail = (key: ConstructorParameters<typeof RuntimeError>[0]) => () => Promise.reject(new RuntimeError(key));
+const fail = (key: RuntimeErrorKey) => () => Promise.reject(new RuntimeError(key));
 const never = () => new Promise<never>(() => {});
 
 function options(overrides: Partial<ChooseOptions>) {

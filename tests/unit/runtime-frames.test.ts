@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createFrameReader, encodeCommand, parseFrameLine } from '../../site/runtime/frames.ts';
-import type { HostFrame } from '../../site/runtime/protocol.ts';
+import { createFrameReader, encodeCommand, parseFrameLine } from '../../lab/protocol/frames.ts';
+import type { HostFrame } from '../../lab/protocol/host.ts';
 
 const RS = '\x1e';
 const frame = (value: object) => `${RS}${JSON.stringify(value)}\n`;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HostCommandError, connectHost, startHost, type HostClient } from '../../site/runtime/host-client.ts';
-import type { Command } from '../../site/runtime/protocol.ts';
+import type { Command } from '../../lab/protocol/host.ts';
 import { RuntimeError, type BootProgress, type LabScript, type RuntimeProcess } from '../../site/runtime/types.ts';
 
 const RS = '\x1e';

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLessonSession, type LessonSession, type LessonSessionDeps, type SessionState } from '../../site/workbench/run/session.ts';
 import type { LessonPayload } from '../../site/workbench/lesson-data.ts';
-import type { Command } from '../../site/runtime/protocol.ts';
+import type { Command } from '../../lab/protocol/host.ts';
 import { RuntimeError, type BootListener, type Runtime, type RuntimeKind, type RuntimeProcess } from '../../site/runtime/types.ts';
 
 const RS = '\x1e';

@@ -1,6 +1,6 @@
 // How a failed check's detail reads (pure): one row per field that failed, expected beside
 // actual, the field named in the learner's language where we know it, the values as text.
-import type { CheckFailureDetail } from '../../runtime/protocol.ts';
+import type { CheckFailureDetail } from '../../../lab/protocol/checks.ts';
 import type { Translate } from '../run/ui.ts';
 import { stableJson } from './store-model.ts';
 

@@ -1,7 +1,7 @@
 // "Check my work": runs the step's checks against the learner's running server (host `check`)
 // and shows each as passed or failed, in the learner's language (the lesson's messages), with a
 // hint and what was expected beside what happened. A step whose checks all pass is done.
-import type { CheckResult } from '../../runtime/protocol.ts';
+import type { CheckResult } from '../../../lab/protocol/checks.ts';
 import type { LessonPayload } from '../lesson-data.ts';
 import { sessionError } from '../run/session-error.ts';
 import type { LessonSession, SessionState } from '../run/session-types.ts';

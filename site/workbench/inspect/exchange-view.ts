@@ -1,7 +1,7 @@
 // One exchange as the learner reads it: each hop (a redirect followed gives several) with its
 // request (the Cookie header picked out) and its response (status, headers with Set-Cookie
 // highlighted, the body rendered or raw). Used by the request panel and the timeline.
-import type { Hop, RequestFailure, RequestResult } from '../../runtime/protocol.ts';
+import type { Hop, RequestFailure, RequestResult } from '../../../lab/protocol/requests.ts';
 import { bodyKind, isCookieHeader, prettyBody, renderedDocument, type Headers } from './body-format.ts';
 import { el, type Translate } from './dom.ts';
 

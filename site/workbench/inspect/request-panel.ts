@@ -1,7 +1,7 @@
 // The request panel: the learner is the browser. Pick a browser (A, B, or one without cookies), a
 // method, a path (the lesson's routes offered, any path allowed) and, for POST, form fields; send;
 // see the request with its Cookie header and the response hop by hop. The jars sit below.
-import type { BrowserId, RequestResult } from '../../runtime/protocol.ts';
+import type { BrowserId, RequestResult } from '../../../lab/protocol/requests.ts';
 import type { LessonPayload, RoutePayload } from '../lesson-data.ts';
 import { normalizePreviewPath } from '../run/preview-path.ts';
 import { sessionError } from '../run/session-error.ts';

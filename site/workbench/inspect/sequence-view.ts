@@ -4,7 +4,7 @@
 // exchange — drawn as SVG from the model of sequence.ts. Colours and words say a new session, a
 // refused cookie, a destroyed or regenerated one. Screen readers get the same steps as a list (the
 // SVG is hidden from them). A small send bar lets the learner send a lesson route from here.
-import type { BrowserId } from '../../runtime/protocol.ts';
+import type { BrowserId } from '../../../lab/protocol/requests.ts';
 import type { LessonPayload } from '../lesson-data.ts';
 import { sessionError } from '../run/session-error.ts';
 import type { LessonSession } from '../run/session-types.ts';

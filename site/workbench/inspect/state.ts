@@ -3,7 +3,10 @@
 // signature verifies. One per workbench (createInspectState); the panels read it and listen.
 // Every host command the inspector sends goes through here, so the panels stay in step.
 import { DEFAULT_INSTANCE, type HostClient } from '../../runtime/host-client.ts';
-import type { BrowserId, CheckResult, Instance, JarCookie, ProbeEvent, RequestParams, RequestResult, VerifyResult } from '../../runtime/protocol.ts';
+import type { Instance, RequestParams } from '../../../lab/protocol/host.ts';
+import type { ProbeEvent, VerifyResult } from '../../../lab/protocol/probe.ts';
+import type { BrowserId, JarCookie, RequestResult } from '../../../lab/protocol/requests.ts';
+import type { CheckResult } from '../../../lab/protocol/checks.ts';
 import { createListeners, reportPageError } from '../../runtime/listeners.ts';
 import { RuntimeError, type Unsubscribe } from '../../runtime/types.ts';
 import type { Check } from '../../../lab/lessons/schema.ts';

@@ -2,7 +2,8 @@
 // probe's `store` events (each carries the store's full contents after the operation), and what
 // an event changed — sessions added, changed or destroyed — so the view can flash them. Works
 // the same for MemoryStore, session-file-store and a learner's own Store: the probe reads them all.
-import type { Instance, StoreEvent } from '../../runtime/protocol.ts';
+import type { Instance } from '../../../lab/protocol/host.ts';
+import type { StoreEvent } from '../../../lab/protocol/probe.ts';
 
 export type SessionChange = 'added' | 'changed' | 'destroyed';
 

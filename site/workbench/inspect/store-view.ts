@@ -2,7 +2,7 @@
 // current browser's session highlighted, its JSON readable, each change flashed briefly (added,
 // changed, destroyed). One list per server instance when the lesson runs more than one. The same
 // for MemoryStore, the file store and a learner's own store.
-import type { Instance } from '../../runtime/protocol.ts';
+import type { Instance } from '../../../lab/protocol/host.ts';
 import type { LessonPayload } from '../lesson-data.ts';
 import type { LessonSession } from '../run/session-types.ts';
 import { shortId } from './cookie-decode.ts';

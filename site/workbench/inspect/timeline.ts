@@ -3,7 +3,9 @@
 // (request → store operations → response, tied by requestId) and the request panel's results
 // (the whole exchange: headers and body). Server starts and crashes are entries too, so a
 // restart shows where it happened. Entries are immutable: a change replaces the entry (same key).
-import type { BrowserId, Hop, Instance, ProbeEvent, RequestFailure, RequestResult } from '../../runtime/protocol.ts';
+import type { Instance } from '../../../lab/protocol/host.ts';
+import type { ProbeEvent } from '../../../lab/protocol/probe.ts';
+import type { BrowserId, Hop, RequestFailure, RequestResult } from '../../../lab/protocol/requests.ts';
 import { decodeSessionValue, expiresAt, isSignedValue, parseCookieHeader, parseSetCookie } from './cookie-decode.ts';
 
 /** Where a request came from. `check`: sent by "Check my work" (A/B while checks run). */

@@ -6,7 +6,7 @@
 import { BOOT_STEPS, type BootStep } from '../../runtime/types.ts';
 import { createBusyNote } from './busy-note.ts';
 import { SLOW_BOOT_MS } from '../../runtime/webcontainer.ts';
-import { HOST_FEATURES } from '../../runtime/protocol.ts';
+import { HOST_FEATURES } from '../../../lab/protocol/host.ts';
 import { writePreference } from './preference.ts';
 import type { LessonSession, RuntimePreference, SessionState } from './session-types.ts';
 import { crashText, el, errorText, statusLine, withElement, type Translate } from './ui.ts';

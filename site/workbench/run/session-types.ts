@@ -3,7 +3,8 @@
 import { DEFAULT_WEBCONTAINER_TIMEOUT_MS, type Reason, type RuntimePreference } from '../../runtime/choose.ts';
 import type { HostClient, HostClientOptions } from '../../runtime/host-client.ts';
 import type { LocalRuntimeOptions, WebSocketFactory } from '../../runtime/local.ts';
-import type { FeaturesFrame, Instance, OutputStream, ProbeEvent, ServerErrorEvent } from '../../runtime/protocol.ts';
+import type { FeaturesFrame, Instance, OutputStream } from '../../../lab/protocol/host.ts';
+import type { ProbeEvent, ServerErrorEvent } from '../../../lab/protocol/probe.ts';
 import type { BootStep, Runtime, RuntimeKind, Unsubscribe } from '../../runtime/types.ts';
 import type { WebContainerBootOptions, WebContainerClass } from '../../runtime/webcontainer.ts';
 import type { LessonPayload } from '../lesson-data.ts';

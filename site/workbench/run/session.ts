@@ -19,7 +19,8 @@
 //   dispose do nothing.
 import { DEFAULT_INSTANCE, startHost as defaultStartHost, type HostClient, type HostClientOptions } from '../../runtime/host-client.ts';
 import { createListeners, reportPageError } from '../../runtime/listeners.ts';
-import type { Instance, OutputStream, ProbeEvent } from '../../runtime/protocol.ts';
+import type { Instance, OutputStream } from '../../../lab/protocol/host.ts';
+import type { ProbeEvent } from '../../../lab/protocol/probe.ts';
 import { RuntimeError, type BootStep, type Runtime, type Unsubscribe } from '../../runtime/types.ts';
 import type { LessonPayload } from '../lesson-data.ts';
 import { advanceStep, failStep as failedSteps, initialSteps, stepsPending } from './boot-steps.ts';

@@ -1,7 +1,10 @@
-// Reading the host's frames out of a process's output, and writing its commands.
-// A frame is `\x1e` + JSON + `\n`. The output may come in chunks split anywhere, with `\r\n` line
-// ends (a pty), and with lines that are no frames (a pty echoing our commands): those are noise.
-import { FRAME_START, HOST_FEATURES, type Command, type HostFeature, type HostFrame, type ProbeEvent } from './protocol.ts';
+// Reading the host's frames out of a process's output, and writing its commands: the page's
+// host client and the local runner (which learns the ports a workspace listens on) read the host
+// the same way. A frame is `\x1e` + JSON + `\n`. The output may come in chunks split anywhere,
+// with `\r\n` line ends (a pty), and with lines that are no frames (a pty echoing our commands):
+// those are noise.
+import { FRAME_START, HOST_FEATURES, NOTICE_KEYS, type Command, type HostFeatures, type HostFrame, type NoticeKey } from './host.ts';
+import type { ProbeEvent } from './probe.ts';
 
 /** A line longer than this without an end is dropped as noise (a frame is far smaller). */
 const MAX_LINE = 16 * 1024 * 1024;
@@ -13,7 +16,8 @@ export interface FrameReader {
   end(): HostFrame[];
 }
 
-export function createFrameReader(onNoise?: (line: string) => void): FrameReader {
+/** `maxLine`: the longest line kept while its end has not come (default 16 MB). */
+export function createFrameReader(onNoise?: (line: string) => void, maxLine = MAX_LINE): FrameReader {
   let pending = '';
   const take = (line: string, out: HostFrame[]) => {
     const frame = parseFrameLine(line);
@@ -30,7 +34,7 @@ export function createFrameReader(onNoise?: (line: string) => void): FrameReader
         pending = pending.slice(newline + 1);
         newline = pending.indexOf('\n');
       }
-      if (pending.length > MAX_LINE) {
+      if (pending.length > maxLine) {
         onNoise?.(pending.slice(0, 200));
         pending = '';
       }
@@ -64,6 +68,7 @@ type Fields = Record<string, unknown>;
 const isObject = (value: unknown): value is Fields => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isNoticeKey = (value: unknown): value is NoticeKey => (NOTICE_KEYS as readonly unknown[]).includes(value);
 
 /** Checks a parsed value's shape against the protocol; null when it is not a frame. */
 export function toFrame(value: unknown): HostFrame | null {
@@ -79,7 +84,8 @@ export function toFrame(value: unknown): HostFrame | null {
         : null;
     case 'event':
       return isString(value.instance) && isObject(value.event) && isString(value.event.type)
-        ? { t: 'event', instance: value.instance, event: value.event as unknown as ProbeEvent }
+        ? // The event is the probe's (lab/protocol/probe.ts): its type is checked, its fields are the reader's to check.
+          { t: 'event', instance: value.instance, event: value.event as unknown as ProbeEvent }
         : null;
     case 'exit':
       return isString(value.instance)
@@ -93,8 +99,9 @@ export function toFrame(value: unknown): HostFrame | null {
           }
         : null;
     case 'notice':
-      return isString(value.instance) && isString(value.key)
-        ? { t: 'notice', instance: value.instance, key: value.key, ...('data' in value ? { data: value.data } : {}) }
+      // The data is the host's (lab/protocol/host.ts, NoticeData): a reader checks what it uses.
+      return isString(value.instance) && isNoticeKey(value.key)
+        ? ({ t: 'notice', instance: value.instance, key: value.key, ...('data' in value ? { data: value.data } : {}) } as HostFrame)
         : null;
     case 'reply': {
       if (!isNumber(value.id) || typeof value.ok !== 'boolean') return null;
@@ -112,7 +119,7 @@ export function toFrame(value: unknown): HostFrame | null {
     case 'features': {
       const found = value.features;
       if ((value.transport !== 'ipc' && value.transport !== 'http') || !isObject(found)) return null;
-      const features = Object.fromEntries(HOST_FEATURES.map((name) => [name, found[name] === true])) as Record<HostFeature, boolean>;
+      const features = Object.fromEntries(HOST_FEATURES.map((name) => [name, found[name] === true])) as HostFeatures;
       return { t: 'features', transport: value.transport, standby: value.standby === true, features };
     }
     default:
