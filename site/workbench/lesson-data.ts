@@ -2,13 +2,11 @@
 // step's checks and routes, and where we are. Rendered by the page as JSON (one source: the
 // lesson folder through the content collection), read by the workbench after every navigation.
 import type { Lang } from '../i18n/index.ts';
-import type { OutputView } from '../../lab/lessons/schema.ts';
+import type { OutputView, Route } from '../../lab/lessons/schema.ts';
+import type { Check } from '../../lab/protocol/checks.ts';
 
-export interface RoutePayload {
-  method: 'GET' | 'POST';
-  path: string;
-  form?: Record<string, string>;
-}
+/** A route the request panel offers, as lesson.json declares it. */
+export type RoutePayload = Route;
 
 export interface LessonPayload {
   lang: Lang;
@@ -24,8 +22,8 @@ export interface LessonPayload {
   /** The solution's files. */
   solution: Record<string, string>;
   routes: RoutePayload[];
-  /** The step's checks, as lesson.json has them (the host runs them). */
-  checks: unknown[];
+  /** The step's checks, as lesson.json has them (validated at build time; the host runs them). */
+  checks: Check[];
   /** The lesson's messages in the learner's language (check messages, hints). */
   messages: Record<string, string>;
   /** The output view the lesson opens on. */

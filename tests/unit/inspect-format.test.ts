@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { bodyKind, headerValues, isCookieHeader, prettyBody } from '../../site/workbench/inspect/body-format.ts';
 import { detailRows, detailWhere, fieldLabel, formatValue } from '../../site/workbench/inspect/checks-format.ts';
+import { LANGS } from '../../lab/lessons/languages.ts';
+import { createT } from '../../site/i18n/index.ts';
 
 const t = (key: string, values: Record<string, unknown> = {}) =>
   `${key}${Object.keys(values).length ? JSON.stringify(values) : ''}`;
@@ -30,6 +32,21 @@ describe('check details', () => {
     expect(fieldLabel(t, 'mystery')).toBe('mystery');
     expect(formatValue(t, ['a', 'b'])).toBe('a\nb');
   });
+  for (const lang of LANGS) {
+    it(`${lang}: a failed check on storeOps or clearsCookie names the field in words, never as its key`, () => {
+      const t = createT(lang);
+      const rows = detailRows(t, {
+        step: 1,
+        request: { browser: 'A', method: 'POST', path: '/logout' },
+        expected: { storeOps: ['destroy'], clearsCookie: true },
+        actual: { storeOps: ['get', 'set'], clearsCookie: false },
+      });
+      const words = { storeOps: t('inspect.checks.field.storeOps'), clearsCookie: t('inspect.checks.field.clearsCookie') };
+      expect(rows.map((row) => row.label)).toEqual([words.storeOps, words.clearsCookie]);
+      for (const label of Object.values(words)) expect(label).not.toMatch(/storeOps|clearsCookie|inspect\./);
+      expect(rows[0]!.actual).toBe('get\nset');
+    });
+  }
   it('says where: a request with its browser, or a step (a restart)', () => {
     expect(detailWhere(t, { step: 1, request: { browser: 'none', method: 'POST', path: '/login' }, expected: {}, actual: {} })).toBe(
       'inspect.checks.atRequest{"n":2,"browser":"inspect.browser.none","method":"POST","path":"/login"}',

@@ -1,18 +1,15 @@
 // The inspector's strings: the same keys and {{values}} in pt, en and es, none empty, and every key
-// the inspector uses (literal, or built from a known set) present. Read from the staging files
-// while they exist (locales/.staging/inspect.*.json), else from locales/*.json once merged.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+// the inspector uses (literal, or built from a known set) present.
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LANGS } from '../../lab/lessons/languages.ts';
-import { KNOWN_FIELDS } from '../../site/workbench/inspect/checks-format.ts';
+import { BROWSERS, REQUEST_FAILURE_KEYS } from '../../lab/protocol/requests.ts';
+import { LABELLED_FIELDS } from '../../site/workbench/inspect/checks-format.ts';
 
 const root = join(import.meta.dirname, '../..');
 type Tree = { [key: string]: string | Tree };
-const load = (lang: string): Tree => {
-  const staging = join(root, 'locales/.staging', `inspect.${lang}.json`);
-  return JSON.parse(readFileSync(existsSync(staging) ? staging : join(root, 'locales', `${lang}.json`), 'utf8'));
-};
+const load = (lang: string): Tree => JSON.parse(readFileSync(join(root, 'locales', `${lang}.json`), 'utf8'));
 const flatten = (tree: Tree, prefix = ''): Map<string, string> =>
   new Map(Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [[prefix + k, v] as const] : [...flatten(v, `${prefix}${k}.`)])));
 const variables = (text: string) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
@@ -40,12 +37,12 @@ describe('inspector strings', () => {
       for (const match of readFileSync(join(dir, name), 'utf8').matchAll(/'(inspect\.[a-zA-Z0-9_.]+)'/g)) used.add(match[1]!);
     }
     const built = [
-      ...['A', 'B', 'none', 'preview', 'terminal'].map((b) => `inspect.browser.${b}`),
-      ...['timeout', 'refused', 'reset', 'tooManyRedirects', 'failed'].map((k) => `inspect.request.failure.${k}`),
+      ...[...BROWSERS, 'preview', 'terminal'].map((b) => `inspect.browser.${b}`),
+      ...REQUEST_FAILURE_KEYS.map((k) => `inspect.request.failure.${k}`),
       ...['valid', 'invalid', 'unknown', 'pending'].map((k) => `inspect.cookie.explain.${k}`),
       ...['lax', 'strict', 'none', 'unset'].map((k) => `inspect.cookie.explain.sameSite.${k}`),
       ...['change', 'announce'].flatMap((g) => ['added', 'changed', 'destroyed'].map((k) => `inspect.store.${g}.${k}`)),
-      ...KNOWN_FIELDS.map((f) => `inspect.checks.field.${f}`),
+      ...Object.keys(LABELLED_FIELDS).map((f) => `inspect.checks.field.${f}`),
     ];
     const has = (key: string) => en.has(key) || en.has(`${key}_other`);
     expect([...used, ...built].filter((key) => !has(key))).toEqual([]);

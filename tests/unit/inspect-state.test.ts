@@ -158,7 +158,7 @@ describe('inspect state', () => {
     } as Partial<HostClient>);
     const { session, emit } = fakeSession(host);
     const state = createInspectState({ session });
-    const running = state.runChecks([{ id: 'x' }]);
+    const running = state.runChecks([{ id: 'x', message: 'x', scenario: [{ browser: 'A', method: 'GET', path: '/', follow: false, expect: { status: 200 } }] }]);
     expect(state.checking()).toBe(true);
     emit({ type: 'request', requestId: 'c9-1', browser: 'A', method: 'GET', path: '/', cookie: null });
     finish();

@@ -1,6 +1,6 @@
 // How a failed check's detail reads (pure): one row per field that failed, expected beside
 // actual, the field named in the learner's language where we know it, the values as text.
-import type { CheckFailureDetail } from '../../../lab/protocol/checks.ts';
+import type { CheckFailureDetail, DetailField } from '../../../lab/protocol/checks.ts';
 import type { Translate } from '../run/ui.ts';
 import { stableJson } from './store-model.ts';
 
@@ -13,39 +13,43 @@ export interface DetailRow {
   readonly actual: string;
 }
 
-/** Fields the checks runner reports (lab/README.md, "Check result"), by their first segment. */
-export const KNOWN_FIELDS = [
-  'status',
-  'bodyIncludes',
-  'bodyExcludes',
-  'bodyMatches',
-  'headers',
-  'setsCookie',
-  'cookieAttributes',
-  'location',
-  'storeSessions',
-  'sameSession',
-  'storeOps',
-  'clearsCookie',
-  'sessionStored',
-  'sessionExcludes',
-  'cookieLifetime',
-  'response',
-  'error',
-  'restart',
-  'start',
-  'tamper',
-  'instance',
-  'cookies',
-  'path',
-  'scenario',
-] as const;
+/** Every field a failure may name, by its first segment (lab/protocol/checks.ts). A `Record` over
+ * the protocol's type, so a new field must be added here, and site/i18n/labels.ts makes sure it has
+ * a label in the locales. */
+export const LABELLED_FIELDS: Readonly<Record<DetailField, true>> = {
+  status: true,
+  bodyIncludes: true,
+  bodyExcludes: true,
+  bodyMatches: true,
+  headers: true,
+  setsCookie: true,
+  cookieAttributes: true,
+  location: true,
+  storeSessions: true,
+  sameSession: true,
+  storeOps: true,
+  clearsCookie: true,
+  sessionStored: true,
+  sessionExcludes: true,
+  cookieLifetime: true,
+  response: true,
+  error: true,
+  restart: true,
+  start: true,
+  tamper: true,
+  instance: true,
+  cookies: true,
+  path: true,
+  scenario: true,
+};
+
+const isLabelled = (field: string): field is DetailField => Object.hasOwn(LABELLED_FIELDS, field);
 
 export function fieldLabel(t: Translate, field: string): string {
   const dot = field.indexOf('.');
   const top = dot < 0 ? field : field.slice(0, dot);
   const name = dot < 0 ? '' : field.slice(dot + 1);
-  return (KNOWN_FIELDS as readonly string[]).includes(top) ? t(`inspect.checks.field.${top}`, { name }) : field;
+  return isLabelled(top) ? t(`inspect.checks.field.${top}`, { name }) : field;
 }
 
 /** A value as text: yes/no for booleans, "nothing" for null, lists one a line, objects as JSON. */

@@ -6,10 +6,9 @@ import { DEFAULT_INSTANCE, type HostClient } from '../../runtime/host-client.ts'
 import type { Instance, RequestParams } from '../../../lab/protocol/host.ts';
 import type { ProbeEvent, VerifyResult } from '../../../lab/protocol/probe.ts';
 import type { BrowserId, JarCookie, RequestResult } from '../../../lab/protocol/requests.ts';
-import type { CheckResult } from '../../../lab/protocol/checks.ts';
+import type { Check, CheckResult } from '../../../lab/protocol/checks.ts';
 import { createListeners, reportPageError } from '../../runtime/listeners.ts';
 import { RuntimeError, type Unsubscribe } from '../../runtime/types.ts';
-import type { Check } from '../../../lab/lessons/schema.ts';
 import type { LessonSession } from '../run/session-types.ts';
 import { DEFAULT_SESSION_COOKIE, decodeSessionValue, findSessionCookie, isSignedValue, parseSetCookie, type DecodedValue, type ParsedSetCookie } from './cookie-decode.ts';
 import { createStoreModel, sortInstances, type StoreModel, type StoreUpdate } from './store-model.ts';
@@ -62,7 +61,7 @@ export interface InspectState {
   /** The name the app gives its session cookie (`connect.sid` unless renamed and seen). */
   sessionCookieName(): string;
   /** Runs checks on the running server (requests of A and B meanwhile are the checks'). */
-  runChecks(checks: readonly unknown[]): Promise<CheckResult[]>;
+  runChecks(checks: readonly Check[]): Promise<CheckResult[]>;
   checking(): boolean;
   /** A new lesson: the timeline, the stores and the jars start empty. */
   reset(): Promise<void>;
@@ -306,7 +305,7 @@ export function createInspectState(deps: InspectStateDeps): InspectState {
       checks += 1;
       changed('checking');
       try {
-        return await client.check(list as readonly Check[], instance);
+        return await client.check(list, instance);
       } finally {
         checks -= 1;
         if (!disposed) {

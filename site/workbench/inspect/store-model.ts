@@ -83,13 +83,12 @@ export function createStoreModel(): StoreModel {
     apply(instance, event, time = Date.now()) {
       const before = states.get(instance);
       const sessions = { ...(event.sessions ?? {}) };
-      const extra = event as unknown as { error?: unknown };
       const last: LastOperation = {
         op: event.op,
         sessionId: event.sessionId ?? null,
         time,
         ...(typeof event.requestId === 'string' ? { requestId: event.requestId } : {}),
-        ...(extra.error !== undefined && extra.error !== null ? { error: String(extra.error) } : {}),
+        ...(event.error !== undefined && event.error !== null ? { error: String(event.error) } : {}),
       };
       const state: StoreState = { instance, known: true, sessions, last, ...(before?.startedAt === undefined ? {} : { startedAt: before.startedAt }) };
       states.set(instance, state);

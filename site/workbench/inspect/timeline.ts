@@ -169,29 +169,27 @@ export function createTimeline(options: { limit?: number } = {}): Timeline {
           return entry;
         }
         case 'response': {
-          const extra = event as unknown as { browser?: unknown; aborted?: unknown };
-          const entry = entryFor(instance, event.requestId, isString(extra.browser) ? extra.browser : 'other', time, checking);
+          const entry = entryFor(instance, event.requestId, isString(event.browser) ? event.browser : 'other', time, checking);
           const response: EntryResponse = {
             status: event.status,
             setCookie: [...event.setCookie],
             sessionId: event.sessionId ?? null,
             ...(isString(event.location) ? { location: event.location } : {}),
-            ...(extra.aborted === true ? { aborted: true } : {}),
+            ...(event.aborted === true ? { aborted: true } : {}),
           };
           return replace(entry, { response });
         }
         case 'store': {
           if (!isString(event.requestId)) return null;
-          const extra = event as unknown as { previousSessionId?: unknown; found?: unknown; error?: unknown };
           const entry = entryFor(instance, event.requestId, 'other', time, checking);
           const op: StoreOperation = {
             op: event.op,
             sessionId: event.sessionId ?? null,
             sessions: Object.keys(event.sessions ?? {}).length,
             time,
-            ...(isString(extra.previousSessionId) ? { previousSessionId: extra.previousSessionId } : {}),
-            ...(typeof extra.found === 'boolean' ? { found: extra.found } : {}),
-            ...(extra.error !== undefined && extra.error !== null ? { error: String(extra.error) } : {}),
+            ...(isString(event.previousSessionId) ? { previousSessionId: event.previousSessionId } : {}),
+            ...(typeof event.found === 'boolean' ? { found: event.found } : {}),
+            ...(event.error !== undefined && event.error !== null ? { error: String(event.error) } : {}),
           };
           return replace(entry, { store: [...entry.store, op] });
         }
@@ -246,11 +244,8 @@ export function createTimeline(options: { limit?: number } = {}): Timeline {
   };
 }
 
-/** Every probe event has `time` (ms since the epoch; lab/README.md), though protocol.ts does not type it. */
-export const eventTime = (event: ProbeEvent): number => {
-  const time = (event as unknown as { time?: unknown }).time;
-  return typeof time === 'number' ? time : Date.now();
-};
+/** When the probe stamped the event (lab/protocol/probe.ts), or now for an event without a stamp. */
+export const eventTime = (event: ProbeEvent): number => (typeof event.time === 'number' ? event.time : Date.now());
 
 /** What a hop's response says, for a request whose probe `response` event has not come (yet). */
 function responseOf(hop: Hop): EntryResponse {
