@@ -2,10 +2,7 @@
 // nothing is written twice: how long it takes (its prose at a reading pace, plus the work each of
 // its checks asks for) and the common mistakes it corrects — the `> **Common mistake**: …`
 // callouts of the lesson text, whose label each language writes its own way.
-import type { Lang } from './languages.ts';
-
-/** The label that opens a "common mistake" callout in each language's lesson text. */
-export const MISTAKE_LABEL: Readonly<Record<Lang, string>> = { pt: 'Erro comum', en: 'Common mistake', es: 'Error común' };
+import { LANGUAGES, type Lang } from './languages.ts';
 
 /** A learner's reading pace, for technical prose with code beside it. */
 export const WORDS_PER_MINUTE = 180;
@@ -38,7 +35,7 @@ export function stepMinutes(words: number, checks: number): number {
 
 /** The Markdown of each "common mistake" callout in the step, without its label. */
 export function mistakeCallouts(markdown: string, lang: Lang): string[] {
-  const opener = `> **${MISTAKE_LABEL[lang]}**:`;
+  const opener = `> **${LANGUAGES[lang].mistakeLabel}**:`;
   const found: string[] = [];
   let current: string[] | null = null;
   for (const line of prose(markdown)) {

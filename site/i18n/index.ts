@@ -7,12 +7,14 @@ import es from '../../locales/es.json';
 import type { Lang } from '../../lab/lessons/languages.ts';
 import { i18nOptions } from './options.ts';
 
+import { LANGS, LANGUAGES } from '../../lab/lessons/languages.ts';
+
 export { LANGS, isLang, type Lang } from '../../lab/lessons/languages.ts';
 
 export const resources = { pt, en, es } satisfies Record<Lang, unknown>;
 
 /** BCP 47 tags for `<html lang>` and `hreflang`. */
-export const htmlLang: Record<Lang, string> = { pt: 'pt-BR', en: 'en', es: 'es' };
+export const htmlLang = Object.fromEntries(LANGS.map((lang) => [lang, LANGUAGES[lang].tag])) as Record<Lang, string>;
 
 export function createT(lang: Lang): TFunction {
   const instance = i18next.createInstance();

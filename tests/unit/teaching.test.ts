@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCourse } from '../../lab/lessons/load.ts';
 import { LANGS } from '../../lab/lessons/languages.ts';
-import { MINUTES_PER_CHECK, MISTAKE_LABEL, WORDS_PER_MINUTE, mistakeCallouts, proseWords, stepMinutes } from '../../lab/lessons/teaching.ts';
+import { LANGUAGES } from '../../lab/lessons/languages.ts';
+import { MINUTES_PER_CHECK, WORDS_PER_MINUTE, mistakeCallouts, proseWords, stepMinutes } from '../../lab/lessons/teaching.ts';
 
 const course = loadCourse(join(import.meta.dirname, '../../lessons'));
 
@@ -20,7 +21,7 @@ describe('the teaching plan’s reading of a step', () => {
         for (const lang of LANGS) {
           const markdown = lesson.texts[lang].steps[index]!.markdown;
           // Every callout that opens with the label is read: none is missed by a format slip.
-          const opened = markdown.split('\n').filter((line) => line.includes(`**${MISTAKE_LABEL[lang]}**`)).length;
+          const opened = markdown.split('\n').filter((line) => line.includes(`**${LANGUAGES[lang].mistakeLabel}**`)).length;
           expect(mistakeCallouts(markdown, lang), `${lesson.folder}/${step.id} (${lang})`).toHaveLength(opened);
         }
       }

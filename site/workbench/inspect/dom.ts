@@ -2,6 +2,7 @@
 // named by its title), ids for ARIA relations, browser names and times in the learner's language.
 // No text here that does not come from t().
 import type { Translate } from '../run/ui.ts';
+import { LANGUAGES, isLang } from '../../../lab/lessons/languages.ts';
 import './base.css';
 
 export type { Translate } from '../run/ui.ts';
@@ -35,8 +36,6 @@ export function browserLabel(t: Translate, browser: string): string {
   return browser;
 }
 
-const TAGS: Record<string, string> = { pt: 'pt-BR', en: 'en', es: 'es' };
-
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /**
@@ -48,7 +47,7 @@ export function clockTime(lang: string, time: number): string {
   const date = new Date(time);
   const hours = date.getHours();
   const rest = `${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-  if (lang !== 'en') return `${pad(hours)}:${rest}`;
+  if (!isLang(lang) || !LANGUAGES[lang].hour12) return `${pad(hours)}:${rest}`;
   return `${pad(hours % 12 === 0 ? 12 : hours % 12)}:${rest} ${hours < 12 ? 'AM' : 'PM'}`;
 }
 
@@ -59,7 +58,7 @@ const dateFormats = new Map<string, Intl.DateTimeFormat>();
 export function dateTime(lang: string, time: number): string {
   let format = dateFormats.get(lang);
   if (!format) {
-    format = new Intl.DateTimeFormat(TAGS[lang] ?? lang, { dateStyle: 'medium', timeStyle: 'medium' });
+    format = new Intl.DateTimeFormat(isLang(lang) ? LANGUAGES[lang].tag : lang, { dateStyle: 'medium', timeStyle: 'medium' });
     dateFormats.set(lang, format);
   }
   return format.format(new Date(time));
