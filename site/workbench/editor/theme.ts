@@ -20,7 +20,7 @@ export { monacoThemeName };
  */
 export async function installShikiThemes(monaco: MonacoApi): Promise<void> {
   const highlighter = await createHighlighterCore({
-    themes: [readable(githubLight, { muted: '#57606a', line: '#d0d7de' }), readable(githubDark, { muted: '#9198a1', line: '#3d444d' })],
+    themes: [readable(githubLight, { muted: '#57606a', line: '#d0d7de' }), readable(githubDark, { muted: '#9198a1', line: '#3d444d' }, DARK_DIFF)],
     langs: [javascript, json, html, css],
     // The JavaScript regex engine: no WebAssembly to fetch.
     engine: createJavaScriptRegexEngine(),
@@ -32,12 +32,25 @@ export async function installShikiThemes(monaco: MonacoApi): Promise<void> {
 }
 
 /**
- * Two changes so that every word in the editor passes WCAG AA (4.5:1): the themes' line numbers
+ * The solution's (and shared code's) diff in dark: the theme's translucent reds and greens stack
+ * (a changed word on a changed line) to backgrounds where comments (#8b949e) and keywords
+ * (#ff7b72) fall to 3.1:1 and 3.7:1. These opaque tints keep every token at 4.5:1 or more.
+ */
+const DARK_DIFF = {
+  'diffEditor.removedLineBackground': '#2b1719',
+  'diffEditor.removedTextBackground': '#42201f',
+  'diffEditor.insertedLineBackground': '#102219',
+  'diffEditor.insertedTextBackground': '#152c1d',
+};
+
+/**
+ * Changes so that every word in the editor passes WCAG AA (4.5:1): the themes' line numbers
  * are decoration-grey (3.0:1 in light, 4.1:1 in dark), and a learner reads them when an error
  * points at a line, so they take the site's muted text colour; the current line is outlined
- * instead of tinted, because the tint takes comments below 4.5:1.
+ * instead of tinted, because the tint takes comments below 4.5:1; and the diff's colours where
+ * the theme's fall short.
  */
-function readable<T extends { colors?: Record<string, string> }>(theme: T, site: { muted: string; line: string }): T {
+function readable<T extends { colors?: Record<string, string> }>(theme: T, site: { muted: string; line: string }, diff: Record<string, string> = {}): T {
   return {
     ...theme,
     colors: {
@@ -45,6 +58,7 @@ function readable<T extends { colors?: Record<string, string> }>(theme: T, site:
       'editorLineNumber.foreground': site.muted,
       'editor.lineHighlightBackground': '#00000000',
       'editor.lineHighlightBorder': site.line,
+      ...diff,
     },
   };
 }
