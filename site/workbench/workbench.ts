@@ -3,17 +3,19 @@
 // element and follows client-side navigation, mounting new lessons without re-booting.
 import { loadT } from '../i18n/client.ts';
 import { readPayload, type LessonPayload } from './lesson-data.ts';
-import { createEditStore, type Files } from './storage.ts';
+import { createEditStore, type Files } from './session/edit-store.ts';
 import { mountEditor, type EditorPanel } from './editor/editor-panel.ts';
-import { createLessonSession, type LessonSession } from './run/session.ts';
-import { loadLabFiles } from './run/lab-files.ts';
+import { createLessonSession, type LessonSession } from './session/session.ts';
+import { loadLabFiles } from './session/lab-files.ts';
 import { mountBootPanel } from './run/boot-panel.ts';
-import { mountRunControls, mountRuntimeChoice, readPreference } from './run/controls.ts';
+import { mountRunControls, mountRuntimeChoice } from './run/controls.ts';
+import { readPreference } from './session/preference.ts';
 import { mountTerminal } from './run/terminal-panel.ts';
 import { createRestartScheduler } from './restart-scheduler.ts';
 import { connectShell, hasShell, type ShellConnection } from './run/shell.ts';
-import { bootWindowWebContainer, handBackWebContainer } from './run/window-webcontainer.ts';
-import { mountInspector, createProgress, type Inspector } from './inspect/index.ts';
+import { bootWindowWebContainer, handBackWebContainer } from './session/window-webcontainer.ts';
+import { mountInspector, type Inspector } from './inspect/index.ts';
+import { createProgress } from '../components/progress.ts';
 import { nextTask } from './next-task.ts';
 import { mountSharePanel } from './share/share-panel.ts';
 import { siteUrl } from '../course/urls.ts';

@@ -6,7 +6,7 @@ import type { HostClient } from '../../site/runtime/host-client.ts';
 import type { Instance, RequestParams } from '../../lab/protocol/host.ts';
 import type { ProbeEvent, VerifyResult } from '../../lab/protocol/probe.ts';
 import type { BrowserId, JarCookie, RequestResult } from '../../lab/protocol/requests.ts';
-import type { LessonSession, SessionState } from '../../site/workbench/run/session.ts';
+import type { LessonSession, SessionState } from '../../site/workbench/session/session.ts';
 import { createInspectState } from '../../site/workbench/inspect/state.ts';
 import type { RequestEntry } from '../../site/workbench/inspect/timeline.ts';
 

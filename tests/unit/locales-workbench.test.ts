@@ -7,7 +7,7 @@ import { LANGS } from '../../lab/lessons/languages.ts';
 import { RUNTIME_PREFERENCES } from '../../site/runtime/choose.ts';
 import { BOOT_STEPS, ERROR_VALUES, RUNTIME_ERROR_KEYS } from '../../site/runtime/types.ts';
 import { createT } from '../../site/i18n/index.ts';
-import { errorText } from '../../site/workbench/run/ui.ts';
+import { errorText } from '../../site/workbench/session/session-text.ts';
 
 const root = join(import.meta.dirname, '../..');
 type Tree = { [key: string]: string | Tree };

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { LANGS } from '../../lab/lessons/languages.ts';
 import { crashText } from '../../site/workbench/run/ui.ts';
 import { serverLine } from '../../site/workbench/run/terminal-panel.ts';
-import type { ProbeErrorEvent } from '../../site/workbench/run/session-types.ts';
+import type { ProbeErrorEvent } from '../../site/workbench/session/session-types.ts';
 
 const root = join(import.meta.dirname, '../..');
 type Tree = { [key: string]: string | Tree };

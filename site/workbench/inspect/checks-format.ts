@@ -1,7 +1,7 @@
 // How a failed check's detail reads (pure): one row per field that failed, expected beside
 // actual, the field named in the learner's language where we know it, the values as text.
 import type { CheckFailureDetail, DetailField } from '../../../lab/protocol/checks.ts';
-import type { Translate } from '../run/ui.ts';
+import type { Translate } from '../../i18n/translate.ts';
 import { stableJson } from './store-model.ts';
 
 export interface DetailRow {

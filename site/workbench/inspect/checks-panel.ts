@@ -3,12 +3,12 @@
 // hint and what was expected beside what happened. A step whose checks all pass is done.
 import type { CheckResult } from '../../../lab/protocol/checks.ts';
 import type { LessonPayload } from '../lesson-data.ts';
-import { sessionError } from '../run/session-error.ts';
-import type { LessonSession, SessionState } from '../run/session-types.ts';
-import { errorText } from '../run/ui.ts';
+import { sessionError } from '../session/session-error.ts';
+import type { LessonSession, SessionState } from '../session/session-types.ts';
+import { errorText } from '../session/session-text.ts';
 import { detailRows, detailWhere } from './checks-format.ts';
 import { el, panel, type Translate } from './dom.ts';
-import type { Progress } from './progress.ts';
+import type { Progress } from '../../components/progress.ts';
 import type { InspectState } from './state.ts';
 
 export interface ChecksPanelDeps {

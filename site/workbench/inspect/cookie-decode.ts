@@ -2,7 +2,7 @@
 // `Cookie` header as data; an express-session value taken apart (`s%3A` + id + `.` + signature);
 // which of a browser's cookies is the session cookie (also when the app renamed it); when a
 // cookie expires and the countdown's text.
-import type { Translate } from '../run/ui.ts';
+import type { Translate } from '../../i18n/translate.ts';
 
 /** express-session's default cookie name. */
 export const DEFAULT_SESSION_COOKIE = 'connect.sid';

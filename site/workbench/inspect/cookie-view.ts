@@ -2,7 +2,7 @@
 // (s%3A → s:), the session id, the signature and whether it verifies with the app's secret (host
 // `verify`), its attributes with a live countdown to expiry. Works for a renamed cookie too.
 import type { LessonPayload } from '../lesson-data.ts';
-import type { LessonSession } from '../run/session-types.ts';
+import type { LessonSession } from '../session/session-types.ts';
 import { DEFAULT_SESSION_COOKIE, SIGNED_PREFIX, countdownText, expiresAt, type CookieAttributes } from './cookie-decode.ts';
 import { browserLabel, dateTime, el, panel, type Translate } from './dom.ts';
 import type { InspectState, SessionCookie, Signature } from './state.ts';

@@ -1,17 +1,13 @@
 // What the inspector's panels share in the DOM: an element builder, a panel's region (a section
 // named by its title), ids for ARIA relations, browser names and times in the learner's language.
 // No text here that does not come from t().
-import type { Translate } from '../run/ui.ts';
+import type { Translate } from '../../i18n/translate.ts';
 import { LANGUAGES, isLang } from '../../../lab/lessons/languages.ts';
-import './base.css';
 
-export type { Translate } from '../run/ui.ts';
+export type { Translate } from '../../i18n/translate.ts';
 
 export { el, type Child } from '../dom.ts';
 import { el } from '../dom.ts';
-
-/** Text only a screen reader reads. */
-export const hiddenText = (text: string) => el('span', { class: 'visually-hidden' }, text);
 
 /** An id unique enough for aria-controls / list / labelledby within a page. */
 export const uid = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;

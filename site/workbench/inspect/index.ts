@@ -4,10 +4,10 @@
 // `state` — so their code is not fetched with the page.
 import './inspect.css';
 import type { LessonPayload } from '../lesson-data.ts';
-import type { LessonSession } from '../run/session-types.ts';
+import type { LessonSession } from '../session/session-types.ts';
 import { mountCookieView, type CookieView } from './cookie-view.ts';
 import type { Translate } from './dom.ts';
-import type { Progress } from './progress.ts';
+import type { Progress } from '../../components/progress.ts';
 import { mountRequestPanel, type RequestPanel } from './request-panel.ts';
 import { createInspectState, type InspectState } from './state.ts';
 import { mountStoreView, type StoreView } from './store-view.ts';
@@ -16,8 +16,6 @@ export { createInspectState, type InspectState } from './state.ts';
 export { mountRequestPanel, type RequestPanel } from './request-panel.ts';
 export { mountCookieView, type CookieView } from './cookie-view.ts';
 export { mountStoreView, type StoreView } from './store-view.ts';
-export { createProgress, PROGRESS_EVENT, PROGRESS_KEY, type Progress } from './progress.ts';
-export { decorateOutline, mountContinue, templateTranslate, PROGRESS_KEYS } from './progress-view.ts';
 
 export interface InspectorSlots {
   readonly request?: HTMLElement | null;

@@ -1,8 +1,8 @@
 // Each browser's cookie jar, as a table: name, value (editable: the tamper demo), attributes; and
 // a button that empties the jar. An edit being typed survives the jar changing underneath it.
 import type { BrowserId, JarCookie } from '../../../lab/protocol/requests.ts';
-import { errorText } from '../run/ui.ts';
-import { sessionError } from '../run/session-error.ts';
+import { errorText } from '../session/session-text.ts';
+import { sessionError } from '../session/session-error.ts';
 import { browserLabel, dateTime, el, type Translate } from './dom.ts';
 import { JAR_BROWSERS, type InspectState } from './state.ts';
 

@@ -3,10 +3,10 @@
 // see the request with its Cookie header and the response hop by hop. The jars sit below.
 import type { BrowserId, RequestResult } from '../../../lab/protocol/requests.ts';
 import type { LessonPayload, RoutePayload } from '../lesson-data.ts';
-import { normalizePreviewPath } from '../run/preview-path.ts';
-import { sessionError } from '../run/session-error.ts';
-import type { LessonSession } from '../run/session-types.ts';
-import { errorText, secondsIn } from '../run/ui.ts';
+import { normalizePreviewPath } from '../preview-path.ts';
+import { sessionError } from '../session/session-error.ts';
+import type { LessonSession } from '../session/session-types.ts';
+import { errorText, secondsIn } from '../session/session-text.ts';
 import { el, labelled, panel, uid, type Translate } from './dom.ts';
 /** The exchange's rendering (headers, bodies): fetched with the first answer, not with the page. */
 const exchangeView = () => import('./exchange-view.ts');

@@ -6,9 +6,9 @@
 // SVG is hidden from them). A small send bar lets the learner send a lesson route from here.
 import type { BrowserId } from '../../../lab/protocol/requests.ts';
 import type { LessonPayload } from '../lesson-data.ts';
-import { sessionError } from '../run/session-error.ts';
-import type { LessonSession } from '../run/session-types.ts';
-import { errorText } from '../run/ui.ts';
+import { sessionError } from '../session/session-error.ts';
+import type { LessonSession } from '../session/session-types.ts';
+import { errorText } from '../session/session-text.ts';
 import { shortId } from './cookie-decode.ts';
 import { browserLabel, clockTime, el, labelled, panel, uid, type Translate } from './dom.ts';
 import { chainOf, diagramOf, latestChain, requestChains, stepLanes, type Lane, type SequenceDiagram, type SequenceStep, type Verdict } from './sequence.ts';

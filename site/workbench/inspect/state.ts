@@ -9,7 +9,7 @@ import type { BrowserId, JarCookie, RequestResult } from '../../../lab/protocol/
 import type { Check, CheckResult } from '../../../lab/protocol/checks.ts';
 import { createListeners, reportPageError } from '../../runtime/listeners.ts';
 import { RuntimeError, type Unsubscribe } from '../../runtime/types.ts';
-import type { LessonSession } from '../run/session-types.ts';
+import type { LessonSession } from '../session/session-types.ts';
 import { DEFAULT_SESSION_COOKIE, decodeSessionValue, findSessionCookie, isSignedValue, parseSetCookie, type DecodedValue, type ParsedSetCookie } from './cookie-decode.ts';
 import { createStoreModel, sortInstances, type StoreModel, type StoreUpdate } from './store-model.ts';
 import { createTimeline, eventTime, type Timeline, type TimelineEntry } from './timeline.ts';

@@ -4,7 +4,7 @@
 // for MemoryStore, the file store and a learner's own store.
 import type { Instance } from '../../../lab/protocol/host.ts';
 import type { LessonPayload } from '../lesson-data.ts';
-import type { LessonSession } from '../run/session-types.ts';
+import type { LessonSession } from '../session/session-types.ts';
 import { shortId } from './cookie-decode.ts';
 import { browserLabel, clockTime, createTimers, el, panel, type Translate } from './dom.ts';
 import type { InspectState } from './state.ts';

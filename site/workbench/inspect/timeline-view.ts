@@ -3,7 +3,7 @@
 // the store operations it caused; open one to see it whole. Server starts and crashes mark where
 // they happened; with several server instances each entry says which one.
 import type { LessonPayload } from '../lesson-data.ts';
-import type { LessonSession } from '../run/session-types.ts';
+import type { LessonSession } from '../session/session-types.ts';
 import { shortId } from './cookie-decode.ts';
 import { browserLabel, clockTime, el, panel, type Translate } from './dom.ts';
 import { renderHop } from './exchange-view.ts';

@@ -7,9 +7,10 @@ import { BOOT_STEPS, type BootStep } from '../../runtime/types.ts';
 import { createBusyNote } from './busy-note.ts';
 import { SLOW_BOOT_MS } from '../../runtime/webcontainer.ts';
 import { HOST_FEATURES } from '../../../lab/protocol/host.ts';
-import { writePreference } from './preference.ts';
-import type { LessonSession, RuntimePreference, SessionState } from './session-types.ts';
-import { crashText, el, errorText, statusLine, withElement, type Translate } from './ui.ts';
+import { writePreference } from '../session/preference.ts';
+import type { LessonSession, RuntimePreference, SessionState } from '../session/session-types.ts';
+import { errorText } from '../session/session-text.ts';
+import { crashText, el, statusLine, withElement, type Translate } from './ui.ts';
 
 /** Where WebContainers' requirements are explained (browser support, cross-origin isolation). */
 export const WEBCONTAINER_REQUIREMENTS_URL = 'https://webcontainers.io/guides/browser-support';

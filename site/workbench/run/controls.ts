@@ -2,11 +2,10 @@
 // in localStorage and applied at once through session.retry(). The setting is a group of radio
 // items in the workbench's "More actions" menu (the page's markup gives the group).
 import { RUNTIME_PREFERENCES } from '../../runtime/choose.ts';
-import { readPreference, writePreference, isRuntimePreference } from './preference.ts';
-import type { LessonSession, RuntimePreference, SessionState } from './session-types.ts';
+import { readPreference, writePreference, isRuntimePreference } from '../session/preference.ts';
+import type { LessonSession, RuntimePreference, SessionState } from '../session/session-types.ts';
 import { el, type Translate } from './ui.ts';
 
-export { readPreference, writePreference, RUNTIME_PREFERENCE_KEY } from './preference.ts';
 
 export interface RunControlsDeps {
   readonly t: Translate;

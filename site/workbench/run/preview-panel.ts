@@ -3,10 +3,11 @@
 // Under a WebContainer the preview is a cross-site frame: SameSite=Lax cookies (the default for
 // session cookies) may not stick there, so it says so, and says so louder when it sees it happen
 // (the server set a cookie and the preview's next request came without one).
-import type { LessonSession, SessionState } from './session-types.ts';
-import { el, errorText, type Translate } from './ui.ts';
-import { sessionError } from './session-error.ts';
-import { normalizePreviewPath } from './preview-path.ts';
+import type { LessonSession, SessionState } from '../session/session-types.ts';
+import { errorText } from '../session/session-text.ts';
+import { el, type Translate } from './ui.ts';
+import { sessionError } from '../session/session-error.ts';
+import { normalizePreviewPath } from '../preview-path.ts';
 
 export interface PreviewDeps {
   readonly t: Translate;
@@ -28,8 +29,6 @@ export interface PreviewPanel {
   path(): string;
   dispose(): void;
 }
-
-export { normalizePreviewPath } from './preview-path.ts';
 
 /** The preview's base URL and a path, joined (a path never leaves the base's origin). */
 export function previewHref(base: string, path: string): string {

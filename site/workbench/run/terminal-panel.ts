@@ -5,8 +5,9 @@
 // (the WebContainer shell).
 import type { ITheme, Terminal } from '@xterm/xterm';
 import type { FitAddon } from '@xterm/addon-fit';
-import type { LessonSession, ServerEvent } from './session-types.ts';
-import { el, secondsIn, type Translate } from './ui.ts';
+import type { LessonSession, ServerEvent } from '../session/session-types.ts';
+import { secondsIn } from '../session/session-text.ts';
+import { el, type Translate } from './ui.ts';
 
 export type TerminalTheme = 'light' | 'dark';
 

@@ -1,12 +1,13 @@
 // What the run panels share: the translate function's shape, a tiny element builder, and the
-// sentences built from the session's state (status line, failure message). No strings here that
-// do not come from t().
+// sentences built from the session's state (status line, where the server failed). A failure's
+// own sentence (errorText) is in session/session-text.ts, since the inspector says it too. No
+// strings here that do not come from t().
 import type { RuntimeKind } from '../../runtime/types.ts';
-import type { ProbeErrorEvent, SessionError, SessionState } from './session-types.ts';
+import type { Translate } from '../../i18n/translate.ts';
+import type { ProbeErrorEvent, SessionState } from '../session/session-types.ts';
 import './run.css';
 
-/** i18next's `t` (createT) fits this. */
-export type Translate = (key: string, options?: Record<string, unknown>) => string;
+export type { Translate } from '../../i18n/translate.ts';
 
 export { el } from '../dom.ts';
 
@@ -33,16 +34,6 @@ export const statusLine = (t: Translate, state: SessionState): string =>
   state.phase === 'readonly' || (state.phase === 'idle' && state.runtime === null)
     ? phaseLabel(t, state)
     : t('run.status.line', { runtime: runtimeLabel(t, state.runtime), phase: phaseLabel(t, state) });
-
-/** Whole seconds in `ms` (a host notice's duration), never negative. */
-export const secondsIn = (ms: unknown): number => (typeof ms === 'number' && ms > 0 ? Math.floor(ms / 1000) : 0);
-
-/** A failure's sentence (its detail interpolated; absent values never show as `{{…}}`). */
-export function errorText(t: Translate, error: SessionError): string {
-  const values: Record<string, unknown> = { seconds: '', path: '', code: '', port: '' };
-  for (const [name, value] of Object.entries(error.detail ?? {})) if (value !== null && value !== undefined) values[name] = value;
-  return t(error.key, values);
-}
 
 /** Where the learner's code failed: "server.js, line 12: Unexpected token" (or just the message). */
 export function crashText(t: Translate, error: ProbeErrorEvent): string {

@@ -6,7 +6,7 @@ import {
   StorageFullError,
   undoKey,
   type EditStorage,
-} from '../../site/workbench/storage.ts';
+} from '../../site/workbench/session/edit-store.ts';
 
 /** A Storage fake with a byte quota, like the browser's (throws QuotaExceededError). */
 function fakeStorage(quota = Infinity) {

@@ -3,7 +3,7 @@
 // start goes from the entry file's text in the fake workspace: `SYNTAX` → a syntax error (probe
 // error event, then an unrequested exit), `NEVER_LISTEN` → runs without listening, else it listens.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLessonSession, type LessonSession, type LessonSessionDeps, type SessionState } from '../../site/workbench/run/session.ts';
+import { createLessonSession, type LessonSession, type LessonSessionDeps, type SessionState } from '../../site/workbench/session/session.ts';
 import type { LessonPayload } from '../../site/workbench/lesson-data.ts';
 import type { Command } from '../../lab/protocol/host.ts';
 import { RuntimeError, type BootListener, type Runtime, type RuntimeKind, type RuntimeProcess } from '../../site/runtime/types.ts';

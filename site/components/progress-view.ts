@@ -4,9 +4,11 @@
 //   <a data-progress-step="lesson/step">…</a>                        marked done / visited
 //   <li data-progress-lesson="lesson" data-progress-steps="s1 s2 s3">  gets "2 of 3 steps done"
 //     (filled into its [data-progress-count] descendant when it has one, else appended)
-import { stepUrl } from '../../course/urls.ts';
-import type { Lang } from '../../i18n/index.ts';
-import { el, hiddenText, type Translate } from './dom.ts';
+import { stepUrl } from '../course/urls.ts';
+import type { Lang } from '../i18n/index.ts';
+import type { Translate } from '../i18n/translate.ts';
+import { el } from '../workbench/dom.ts';
+import './progress.css';
 import type { Progress } from './progress.ts';
 
 export interface OutlineDeps {
@@ -56,7 +58,7 @@ export function decorateOutline(root: ParentNode, deps: OutlineDeps): OutlineDec
       link.setAttribute('data-visited', String(progress.isVisited(place.lesson, place.step)));
       let mark = link.querySelector<HTMLElement>(':scope > .inspect-progress-mark');
       if (done && !mark) {
-        mark = hiddenText(t('inspect.progress.doneMark'));
+        mark = el('span', { class: 'visually-hidden' }, t('inspect.progress.doneMark'));
         mark.classList.add('inspect-progress-mark');
         link.append(mark);
       } else if (!done) mark?.remove();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advanceStep, failStep, initialSteps, stepsPending } from '../../site/workbench/run/boot-steps.ts';
+import { advanceStep, failStep, initialSteps, stepsPending } from '../../site/workbench/session/boot-steps.ts';
 
 const view = (steps: ReturnType<typeof initialSteps> | readonly { step: string; progress: number; status: string }[]) =>
   steps.map((s) => `${s.step}:${s.status}:${s.progress}`);

@@ -1,7 +1,7 @@
 // Progress in localStorage: done steps, visited steps, the place to continue from; junk and
 // failing storage never break a page.
 import { describe, expect, it } from 'vitest';
-import { PROGRESS_KEY, createProgress, parseProgress, type StorageLike } from '../../site/workbench/inspect/progress.ts';
+import { PROGRESS_KEY, createProgress, parseProgress, type StorageLike } from '../../site/components/progress.ts';
 
 function memoryStorage(): StorageLike & { data: Map<string, string> } {
   const data = new Map<string, string>();
@@ -116,7 +116,7 @@ describe('progress', () => {
 
 describe('templateTranslate', () => {
   it('fills {{values}} into ready strings and leaves unknown ones', async () => {
-    const { templateTranslate } = await import('../../site/workbench/inspect/progress-view.ts');
+    const { templateTranslate } = await import('../../site/components/progress-view.ts');
     const t = templateTranslate({ 'inspect.progress.count': '{{done}} of {{total}} steps done' });
     expect(t('inspect.progress.count', { done: 2, total: 5 })).toBe('2 of 5 steps done');
     expect(t('inspect.progress.count', { done: 2 })).toBe('2 of {{total}} steps done');
