@@ -1,7 +1,7 @@
 // "Download": the lesson's files as a zip, every file under one folder (so unzipping never
 // scatters files into the learner's Downloads folder).
 import { strToU8, zipSync, type Zippable } from 'fflate';
-import type { Files } from './session/edit-store.ts';
+import type { Files } from './session/files.ts';
 
 /** A safe single path segment for the folder and the file name. */
 export function safeName(name: string): string {

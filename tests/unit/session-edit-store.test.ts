@@ -205,3 +205,42 @@ describe('edit store', () => {
     expect(starter['server.js']).toBe('const a = 1;\n');
   });
 });
+
+describe("edit store: the one copy of the learner's text", () => {
+  it('files() is what load, save, reset, apply and undo last left, in this page', () => {
+    const store = createEditStore(fakeStorage());
+    store.load('l1', starter);
+    expect(store.files('l1')).toEqual(starter);
+    store.save('l1', 'server.js', 'typed');
+    store.save('l1', 'notes.md', 'mine');
+    expect(store.files('l1')).toEqual({ ...starter, 'server.js': 'typed', 'notes.md': 'mine' });
+    expect(store.reset('l1', starter)).toEqual(store.files('l1'));
+    expect(store.files('l1')).toEqual(starter);
+    expect(store.undo('l1')).toEqual(store.files('l1'));
+    expect(store.files('l1')).toEqual({ ...starter, 'server.js': 'typed', 'notes.md': 'mine' });
+    expect(store.apply('l1', solution)).toEqual(store.files('l1'));
+    expect(store.files('l1')).toEqual({ ...solution, 'notes.md': 'mine' });
+  });
+
+  it('files() keeps a text the quota refused, and is a copy', () => {
+    const storage = fakeStorage();
+    const store = createEditStore(storage);
+    store.load('l1', starter);
+    storage.quota = 10;
+    expect(() => store.save('l1', 'server.js', 'x'.repeat(100))).toThrow(StorageFullError);
+    expect(store.files('l1')['server.js']).toBe('x'.repeat(100));
+    store.files('l1')['server.js'] = 'changed by a reader';
+    expect(store.files('l1')['server.js']).toBe('x'.repeat(100));
+  });
+
+  it("another tab's edits reach storage but not this page's files until the lesson is loaded again", () => {
+    const storage = fakeStorage();
+    const mine = createEditStore(storage);
+    const other = createEditStore(storage);
+    mine.load('l1', starter);
+    other.load('l1', starter);
+    other.save('l1', 'package.json', '{"other":true}\n');
+    expect(mine.files('l1')).toEqual(starter);
+    expect(mine.load('l1', starter)['package.json']).toBe('{"other":true}\n');
+  });
+});

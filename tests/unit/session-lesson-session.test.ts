@@ -750,3 +750,61 @@ describe('lesson session: a busy server (its event loop blocked)', () => {
     expect(session.state().busy).toBeUndefined();
   });
 });
+
+describe("lesson session: the learner's writes", () => {
+  it('reach the runtime one after another, in the order they were made (a slow write is not overtaken)', async () => {
+    const { session, runtimes } = track(setup());
+    await session.open(payload('01-intro'), { 'server.js': '// one' });
+    const runtime = runtimes[0]!;
+    const done: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    runtime.writeFile = async (path, text) => {
+      if (text === '// slow') await gate;
+      done.push(text);
+    };
+    const slow = session.write('server.js', '// slow');
+    const fast = session.write('server.js', '// fast');
+    release();
+    await Promise.all([slow, fast]);
+    expect(done).toEqual(['// slow', '// fast']);
+  });
+
+  it('a restart waits for the writes sent before it, and runs what they wrote', async () => {
+    const { session, runtimes } = track(setup());
+    await session.open(payload('01-intro'), { 'server.js': '// one' });
+    const runtime = runtimes[0]!;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const write = runtime.writeFile.bind(runtime);
+    runtime.writeFile = async (path, text) => {
+      await gate;
+      await write(path, text);
+    };
+    void session.write('server.js', '// two');
+    const restarting = session.restart();
+    expect(starts(runtime)).toHaveLength(1);
+    release();
+    await restarting;
+    expect(starts(runtime)).toHaveLength(2);
+    expect(runtime.files['server.js']).toBe('// two');
+  });
+
+  it('open() with a reader: every mount reads the files then, and the session keeps no copy of its own', async () => {
+    const { session, runtimes } = track(setup());
+    let kept: Record<string, string> = { 'server.js': '// one' };
+    await session.open(payload('01-intro'), () => kept);
+    const runtime = runtimes[0]!;
+    expect(runtime.mounts.at(-1)).toEqual({ 'server.js': '// one' });
+    // The store took the edit and the session sent it on; a write the store never saw is not kept.
+    kept = { 'server.js': '// two' };
+    await session.write('server.js', '// two');
+    await session.write('extra.js', '// only written');
+    runtime.writeFile = () => Promise.reject(new RuntimeError('runtime.error.runnerUnreachable'));
+    await session.write('server.js', '// refused');
+    expect(session.state().phase).toBe('failed');
+    await session.retry();
+    expect(session.state().phase).toBe('running');
+    expect(runtime.mounts.at(-1)).toEqual({ 'server.js': '// two' });
+  });
+});

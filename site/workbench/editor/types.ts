@@ -1,6 +1,6 @@
 // The editor panel's contract (see ../README.md). Type-only: importing this module loads nothing.
 import type * as Monaco from 'monaco-editor/editor/editor.api';
-import type { Files } from '../session/edit-store.ts';
+import type { Files } from '../session/files.ts';
 import type { EditorMarker } from './markers.ts';
 
 export type { Files, EditorMarker };

@@ -11,8 +11,14 @@ import type { LessonPayload } from '../lesson-data.ts';
 
 export type { RuntimePreference } from '../../runtime/choose.ts';
 
-/** A lesson's files: workspace path → text. */
-export type Files = Record<string, string>;
+import type { Files } from './files.ts';
+
+export type { Files };
+
+/** The files open() mounts. A reader: the one copy is kept elsewhere (the workbench's edit store)
+ * and read at each mount, so the session holds no text of its own. A plain object: the session
+ * keeps a copy, and write() updates it (callers without an edit store: the self-check, tests). */
+export type LessonFiles = Files | (() => Files);
 
 /** `suspended`: the local runner stopped this tab's server to make room for another tab; the
  * files are kept here, and resume() starts it again. `busy`: the server lives but its event loop
@@ -83,10 +89,13 @@ export interface LessonSession {
   /** First call: choose the runtime, boot it, mount the files, start the server and wait for it to
    * listen. Later calls (a lesson switch): mount the new files and restart — never a re-boot.
    * Resolves once the state says how it went (running, crashed, failed, readonly). */
-  open(payload: LessonPayload, files: Files): Promise<void>;
-  /** Writes one file to the runtime (and to the session's copy, so a later mount keeps it). Never
-   * rejects: a runtime that cannot take the write puts the session in `failed` (retry re-mounts). */
+  open(payload: LessonPayload, files: LessonFiles): Promise<void>;
+  /** Writes one file to the runtime, after the writes before it (the session is the one that
+   * orders them) and after a mount in flight; a copy given to open() is updated too, so a later
+   * mount keeps the edit. Never rejects: a runtime that cannot take the write puts the session
+   * in `failed` (retry re-mounts). */
   write(path: string, text: string): Promise<void>;
+  /** Restarts the server with the files written before it (it waits for those writes). */
   restart(): Promise<void>;
   stop(): Promise<void>;
   /** The URL of the running server's preview; rejects (`serverStopped`) when none runs. */

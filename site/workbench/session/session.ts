@@ -7,8 +7,11 @@
 // - Lifecycle operations (the boot's first start, open, restart, stop) run one at a time, in
 //   order, in a small queue. A new one cuts short the wait of the one running (its "listening"
 //   wait), never a command half-sent: the host client orders the commands themselves.
-// - Writes go straight to the runtime, after a mount in flight; a lifecycle operation waits for
-//   the writes sent before it (a Restart after an edit runs the edited code).
+// - Writes go to the runtime one after another, in the order they were made, after a mount in
+//   flight; a lifecycle operation waits for the writes sent before it (a Restart after an edit
+//   runs the edited code). This is the one place that orders the learner's writes.
+// - The session keeps no text of its own when open() is given a reader (the workbench's edit
+//   store): each mount reads the files then.
 // - retry() and dispose() abort the boot chain (AbortController) and drop the runtime.
 // - The local runner may suspend this tab's workspace to make room for another tab: whatever
 //   reports it (the host's end, a call refused) puts the session in `suspended` and drops the
@@ -29,6 +32,7 @@ import { isServerFault, sessionError } from './session-error.ts';
 import {
   DEFAULT_SESSION_TIMEOUTS,
   type Files,
+  type LessonFiles,
   type SessionError,
   type LessonSession,
   type LessonSessionDeps,
@@ -44,6 +48,13 @@ import {
 export type * from './session-types.ts';
 
 const SUSPENDED = 'runtime.error.suspended';
+
+/** The lesson open() was given: a reader is read at each mount; plain files become the session's own copy. */
+function lessonOf(payload: LessonPayload, files: LessonFiles): { payload: LessonPayload; read: () => Files; own: Files | null } {
+  if (typeof files === 'function') return { payload, read: files, own: null };
+  const own = { ...files };
+  return { payload, read: () => ({ ...own }), own };
+}
 
 interface ExitInfo {
   readonly code: number | null;
@@ -85,7 +96,9 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
   let runtime: Runtime | null = null;
   let host: HostClient | null = null;
   let hostSubscriptions: Unsubscribe[] = [];
-  let current: { payload: LessonPayload; files: Files } | null = null;
+  /** The lesson open now: its payload, where its files are read at a mount, and the session's own
+   * copy when open() was given one (write() keeps it up to date). */
+  let current: { payload: LessonPayload; read: () => Files; own: Files | null } | null = null;
   let boots = 0;
   let disposed = false;
   /** Bumped when the runtime is dropped (retry, dispose): operations of an older epoch do nothing. */
@@ -100,7 +113,9 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
   let lastExit: ExitInfo | null = null;
   /** A start waits for the main server's `listening` (so a busy start that unblocks is starting again). */
   let awaitingListen = false;
-  const writes = new Set<Promise<void>>();
+  /** The last write sent (each one waits for the one before it). */
+  let lastWrite: Promise<void> = Promise.resolve();
+  let writesInFlight = 0;
 
   const alive = () => {
     if (disposed) throw new RuntimeError('runtime.error.disposed');
@@ -291,8 +306,13 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
     return queue;
   };
 
+  /** Resolves once every write sent so far (and any sent meanwhile) has reached the runtime. */
   const settleWrites = async () => {
-    while (writes.size > 0) await Promise.allSettled([...writes]);
+    let last: Promise<void>;
+    do {
+      last = lastWrite;
+      await last;
+    } while (last !== lastWrite);
   };
 
   /** Mounts the lesson's files (when `mount`) and starts its server, waiting for `listening`. */
@@ -312,8 +332,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
       if (superseded()) return;
       if (steps) reportStep('files', 0.5);
       await settleWrites();
-      const files = { ...lesson.files };
-      const mounted = rt.mount(files);
+      const mounted = rt.mount(lesson.read());
       mounting = mounted.catch(() => {});
       try {
         await mounted;
@@ -407,7 +426,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
 
     async open(payload, files) {
       alive();
-      current = { payload, files: { ...files } };
+      current = lessonOf(payload, files);
       if (hostAlive()) return enqueue((signal) => applyLesson(signal, 'open', true));
       // Booting: the chain mounts the latest lesson when it gets there.
       if (chain) return chain.done;
@@ -418,11 +437,15 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
 
     async write(path, text) {
       if (disposed) return;
-      if (current) current.files[path] = text;
+      if (current?.own) current.own[path] = text;
       const rt = runtime;
       if (!rt) return;
+      const before = lastWrite;
+      const mounted = mounting;
+      writesInFlight += 1;
       const writing = (async () => {
-        await mounting;
+        await before;
+        await mounted;
         if (rt !== runtime) return;
         try {
           await rt.writeFile(path, text);
@@ -432,16 +455,18 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
           running?.abort();
           fail(sessionError(error), { port: undefined });
         }
-      })();
-      writes.add(writing);
-      void writing.then(
-        () => writes.delete(writing),
-        () => writes.delete(writing),
-      );
+      })().finally(() => {
+        writesInFlight -= 1;
+      });
+      lastWrite = writing.catch(() => {});
       return writing;
     },
 
     async restart() {
+      if (disposed) return;
+      // The code written before this restart is the code it runs; and what those writes did (a
+      // runner that suspended this tab meanwhile) decides what the restart does.
+      if (writesInFlight > 0) await settleWrites();
       if (disposed) return;
       if (state.phase === 'suspended') return session.resume();
       if (!hostAlive() || !current) return;

@@ -6,7 +6,7 @@
 // that inflates beyond the bound, a path that leaves the project — each is an answer, not a throw.
 import { Inflate, deflateSync, strFromU8, strToU8 } from 'fflate';
 import { safePath } from '../zip.ts';
-import type { Files } from '../session/edit-store.ts';
+import type { Files } from '../session/files.ts';
 
 export const CODE_FRAGMENT = 'code=';
 const VERSION = '1';
