@@ -50,116 +50,107 @@ interface UndoSnapshot {
 
 const editsValue = (edits: Files): string | null => (Object.keys(edits).length === 0 ? null : JSON.stringify(edits));
 
-export function createEditStore(storage: EditStorage = defaultStorage()): EditStore {
+/** What is stored for each lesson: its edits (those a failed write left in memory win) and its
+ * undo snapshot, read and written the safe way. */
+function createLessonRecords(storage: EditStorage) {
   const stored = createSafeStorage(storage);
   /** Edits not yet persisted (the last write failed), by lesson. They win over storage. */
   const pending = new Map<string, Files>();
+  return {
+    edits(lesson: string): Files {
+      const held = pending.get(lesson);
+      if (held) return copy(held);
+      const value = stored.json(editsKey(lesson));
+      return isFiles(value) ? copy(value) : copy({});
+    },
+    snapshot(lesson: string): UndoSnapshot | null {
+      const value = stored.json(undoKey(lesson));
+      if (typeof value !== 'object' || value === null) return null;
+      const { edits, starter } = value as Partial<UndoSnapshot>;
+      return isFiles(edits) && isFiles(starter) ? { edits: copy(edits), starter: copy(starter) } : null;
+    },
+    /** Stores the lesson's edits; in memory first, so whatever happens to the write this page keeps them. */
+    saveEdits(lesson: string, edits: Files): void {
+      pending.set(lesson, edits);
+      stored.set(editsKey(lesson), JSON.stringify(edits));
+      pending.delete(lesson);
+    },
+    /** Whether edits are stored (or held) at all, even mere copies of the starter. */
+    hasEdits: (lesson: string): boolean => pending.has(lesson) || stored.raw(editsKey(lesson)) !== null,
+    /** Writes the edits (and the snapshot, when given) together, or nothing. */
+    replace(lesson: string, edits: Files, snapshot?: UndoSnapshot): void {
+      const writes: [string, string | null][] = [];
+      // Snapshot first: if it cannot be stored, the edits are not touched.
+      if (snapshot) writes.push([undoKey(lesson), JSON.stringify(snapshot)]);
+      writes.push([editsKey(lesson), editsValue(edits)]);
+      stored.setAll(writes);
+      pending.delete(lesson);
+    },
+  };
+}
+
+export function createEditStore(storage: EditStorage = defaultStorage()): EditStore {
+  const records = createLessonRecords(storage);
   /** The last starter seen per lesson, so apply() can return complete files. */
   const starters = new Map<string, Files>();
   /** The learner's current files per lesson in this page (what files() returns). */
   const working = new Map<string, Files>();
-
-  const readEdits = (lesson: string): Files => {
-    const held = pending.get(lesson);
-    if (held) return copy(held);
-    const value = stored.json(editsKey(lesson));
-    return isFiles(value) ? copy(value) : copy({});
-  };
-
-  const readSnapshot = (lesson: string): UndoSnapshot | null => {
-    const value = stored.json(undoKey(lesson));
-    if (typeof value !== 'object' || value === null) return null;
-    const { edits, starter } = value as Partial<UndoSnapshot>;
-    return isFiles(edits) && isFiles(starter) ? { edits: copy(edits), starter: copy(starter) } : null;
-  };
-
   const starterFor = (lesson: string, fallback?: Files): Files => copy(starters.get(lesson) ?? fallback ?? {});
-
-  /** The lesson's current files become `files` (after they were stored): returned, and kept as files(). */
+  /** The lesson's current files become `files` (once they are stored): kept as files(), and returned. */
   const settle = (lesson: string, files: Files): Files => {
     working.set(lesson, copy(files));
     return files;
   };
-
-  /** Replaces the lesson's edits by `next`, keeping what was there as the undo snapshot. */
-  const replace = (lesson: string, current: UndoSnapshot, next: Files): void => {
+  /** Replaces the lesson's edits by `next`, keeping what was there as the undo snapshot (if it differs). */
+  const replaceKeepingUndo = (lesson: string, current: UndoSnapshot, next: Files): void => {
     const changed = !sameFiles(overlay(current.starter, current.edits), overlay(current.starter, next));
-    const writes: [string, string | null][] = [];
-    // Snapshot first: if it cannot be stored, the edits are not touched.
-    if (changed) writes.push([undoKey(lesson), JSON.stringify(current)]);
-    writes.push([editsKey(lesson), editsValue(next)]);
-    stored.setAll(writes);
-    pending.delete(lesson);
+    records.replace(lesson, next, changed ? current : undefined);
   };
 
   const store: EditStore = {
     load(lesson, starter) {
       starters.set(lesson, copy(starter));
-      return settle(lesson, overlay(starter, readEdits(lesson)));
+      return settle(lesson, overlay(starter, records.edits(lesson)));
     },
-
-    files(lesson) {
-      return copy(working.get(lesson) ?? overlay(starterFor(lesson), readEdits(lesson)));
-    },
-
+    files: (lesson) => copy(working.get(lesson) ?? overlay(starterFor(lesson), records.edits(lesson))),
     save(lesson, path, text) {
-      const edits = readEdits(lesson);
+      const edits = records.edits(lesson);
       if (path === '__proto__') return;
       edits[path] = text;
-      // In memory first: whatever happens to the write, this page keeps the text.
       working.set(lesson, { ...store.files(lesson), [path]: text });
-      pending.set(lesson, edits);
-      stored.set(editsKey(lesson), JSON.stringify(edits));
-      pending.delete(lesson);
+      records.saveEdits(lesson, edits);
     },
-
     isEdited(lesson, path, starter) {
-      const edits = readEdits(lesson);
+      const edits = records.edits(lesson);
       return Object.hasOwn(edits, path) && edits[path] !== starter[path];
     },
-
     reset(lesson, starter) {
       starters.set(lesson, copy(starter));
-      const edits = effectiveEdits(readEdits(lesson), starter);
-      if (Object.keys(edits).length > 0) replace(lesson, { edits, starter: copy(starter) }, copy({}));
-      else if (pending.has(lesson) || stored.raw(editsKey(lesson)) !== null) {
-        // Only copies of the starter were stored: drop them, keep the existing snapshot.
-        stored.setAll([[editsKey(lesson), null]]);
-        pending.delete(lesson);
-      }
+      const edits = effectiveEdits(records.edits(lesson), starter);
+      if (Object.keys(edits).length > 0) replaceKeepingUndo(lesson, { edits, starter: copy(starter) }, copy({}));
+      // Only copies of the starter were stored: drop them, keep the existing snapshot.
+      else if (records.hasEdits(lesson)) records.replace(lesson, {});
       return settle(lesson, copy(starter));
     },
-
     apply(lesson, solution) {
       const starter = starterFor(lesson);
-      const edits = readEdits(lesson);
+      const edits = records.edits(lesson);
       // Keep the files only the learner has (neither in the starter nor in the solution).
-      const next = copy({});
-      for (const [path, text] of Object.entries(edits)) {
-        if (!Object.hasOwn(starter, path) && !Object.hasOwn(solution, path)) next[path] = text;
-      }
-      Object.assign(next, copy(solution));
-      replace(lesson, { edits: effectiveEdits(edits, starter), starter }, next);
+      const mineOnly = Object.entries(edits).filter(([path]) => !Object.hasOwn(starter, path) && !Object.hasOwn(solution, path));
+      const next = copy(Object.fromEntries(mineOnly), solution);
+      replaceKeepingUndo(lesson, { edits: effectiveEdits(edits, starter), starter }, next);
       return settle(lesson, overlay(starter, next));
     },
-
     undo(lesson) {
-      const snapshot = readSnapshot(lesson);
+      const snapshot = records.snapshot(lesson);
       if (!snapshot) return null;
       const starter = starterFor(lesson, snapshot.starter);
-      const current: UndoSnapshot = { edits: effectiveEdits(readEdits(lesson), starter), starter };
+      const current: UndoSnapshot = { edits: effectiveEdits(records.edits(lesson), starter), starter };
       const next = effectiveEdits(overlay(snapshot.starter, snapshot.edits), starter);
-      stored.setAll([
-        [undoKey(lesson), JSON.stringify(current)],
-        [editsKey(lesson), editsValue(next)],
-      ]);
-      pending.delete(lesson);
+      records.replace(lesson, next, current);
       return settle(lesson, overlay(starter, next));
     },
-
-    canUndo(lesson) {
-      return readSnapshot(lesson) !== null;
-    },
+    canUndo: (lesson) => records.snapshot(lesson) !== null,
   };
   return store;
 }

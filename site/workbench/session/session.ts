@@ -49,8 +49,16 @@ export type * from './session-types.ts';
 
 const SUSPENDED = 'runtime.error.suspended';
 
+/** The lesson open now: its payload, where its files are read at a mount, and the session's own
+ * copy when open() was given one (write() keeps it up to date). */
+interface OpenLesson {
+  readonly payload: LessonPayload;
+  readonly read: () => Files;
+  readonly own: Files | null;
+}
+
 /** The lesson open() was given: a reader is read at each mount; plain files become the session's own copy. */
-function lessonOf(payload: LessonPayload, files: LessonFiles): { payload: LessonPayload; read: () => Files; own: Files | null } {
+function lessonOf(payload: LessonPayload, files: LessonFiles): OpenLesson {
   if (typeof files === 'function') return { payload, read: files, own: null };
   const own = { ...files };
   return { payload, read: () => ({ ...own }), own };
@@ -61,6 +69,8 @@ interface ExitInfo {
   readonly signal: string | null;
 }
 
+// Longer than a screen: one closure, because every operation shares the runtime, the host, the
+// queue and the epoch (as createRunner does in lab/runner); its jobs are the sections below.
 export function createLessonSession(deps: LessonSessionDeps): LessonSession {
   const timeouts: SessionTimeouts = { ...DEFAULT_SESSION_TIMEOUTS, ...deps.timeouts };
   const isolated = deps.isolated ?? (() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true);
@@ -96,9 +106,7 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
   let runtime: Runtime | null = null;
   let host: HostClient | null = null;
   let hostSubscriptions: Unsubscribe[] = [];
-  /** The lesson open now: its payload, where its files are read at a mount, and the session's own
-   * copy when open() was given one (write() keeps it up to date). */
-  let current: { payload: LessonPayload; read: () => Files; own: Files | null } | null = null;
+  let current: OpenLesson | null = null;
   let boots = 0;
   let disposed = false;
   /** Bumped when the runtime is dropped (retry, dispose): operations of an older epoch do nothing. */
@@ -315,42 +323,42 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
     } while (last !== lastWrite);
   };
 
-  /** Mounts the lesson's files (when `mount`) and starts its server, waiting for `listening`. */
-  const applyLesson = async (signal: AbortSignal, reason: StartReason, mount: boolean): Promise<void> => {
-    const rt = runtime;
-    const client = host;
-    const lesson = current;
-    if (!rt || !client || client.closed || !lesson) return;
-    // Until the boot's steps are all done (the first start, or a retry of it), report them.
-    const steps = stepsPending(state.steps);
-    const superseded = () => signal.aborted || rt !== runtime || client !== host;
-    setState({ phase: steps ? 'booting' : 'starting', ...cleared });
+  /** What one lesson operation works on, and how it knows a newer one took over. */
+  interface Apply {
+    readonly rt: Runtime;
+    readonly client: HostClient;
+    readonly lesson: OpenLesson;
+    readonly signal: AbortSignal;
+    readonly reason: StartReason;
+    /** Until the boot's steps are all done (the first start, or a retry of it), they are reported. */
+    readonly steps: boolean;
+    superseded(): boolean;
+  }
 
-    if (mount) {
-      // The old server goes first: its files are about to vanish.
-      if (reason !== 'boot') await client.stop().catch(() => {});
-      if (superseded()) return;
-      if (steps) reportStep('files', 0.5);
-      await settleWrites();
-      const mounted = rt.mount(lesson.read());
-      mounting = mounted.catch(() => {});
-      try {
-        await mounted;
-      } catch (error) {
-        if (superseded()) return;
-        if (steps) failStep('files');
-        fail(sessionError(error));
-        return;
-      }
-      if (superseded()) return;
-      if (steps) reportStep('files', 1);
-    }
-
+  /** Stops the old server and mounts the lesson's files (read now: after the writes sent before). False when it did not happen. */
+  const mountLesson = async ({ rt, client, lesson, reason, steps, superseded }: Apply): Promise<boolean> => {
+    // The old server goes first: its files are about to vanish.
+    if (reason !== 'boot') await client.stop().catch(() => {});
+    if (superseded()) return false;
+    if (steps) reportStep('files', 0.5);
     await settleWrites();
-    if (superseded()) return;
-    if (steps) reportStep('server', 0.4);
-    else setState({ phase: 'starting' });
-    listeners.server.emit({ type: 'starting', reason });
+    const mounted = rt.mount(lesson.read());
+    mounting = mounted.catch(() => {});
+    try {
+      await mounted;
+    } catch (error) {
+      if (superseded()) return false;
+      if (steps) failStep('files');
+      fail(sessionError(error));
+      return false;
+    }
+    if (superseded()) return false;
+    if (steps) reportStep('files', 1);
+    return true;
+  };
+
+  /** Starts the lesson's server and waits for its `listening`; how it went becomes state. */
+  const startServer = async ({ client, lesson, signal, reason, steps, superseded }: Apply): Promise<void> => {
     const { entry, env } = lesson.payload;
     try {
       // `start` stops a running server first, and always uses this lesson's entry and env.
@@ -384,6 +392,25 @@ export function createLessonSession(deps: LessonSessionDeps): LessonSession {
       if (isServerFault(failure)) setState({ phase: 'crashed', port: undefined, error: failure });
       else fail(failure, { port: undefined });
     }
+  };
+
+  /** Mounts the lesson's files (when `mount`) and starts its server, waiting for `listening`. */
+  const applyLesson = async (signal: AbortSignal, reason: StartReason, mount: boolean): Promise<void> => {
+    const rt = runtime;
+    const client = host;
+    const lesson = current;
+    if (!rt || !client || client.closed || !lesson) return;
+    const steps = stepsPending(state.steps);
+    const superseded = () => signal.aborted || rt !== runtime || client !== host;
+    const apply: Apply = { rt, client, lesson, signal, reason, steps, superseded };
+    setState({ phase: steps ? 'booting' : 'starting', ...cleared });
+    if (mount && !(await mountLesson(apply))) return;
+    await settleWrites();
+    if (superseded()) return;
+    if (steps) reportStep('server', 0.4);
+    else setState({ phase: 'starting' });
+    listeners.server.emit({ type: 'starting', reason });
+    await startServer(apply);
   };
 
   // ─── the chain: boot, then the first start ─────────────────────────────────────────────────

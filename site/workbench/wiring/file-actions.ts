@@ -35,51 +35,70 @@ export interface FileActions {
 }
 
 export function bindFileActions(root: HTMLElement, deps: FileActionsDeps): FileActions {
-  const { t, editor, store, lesson, announcer } = deps;
-  const solutionItem = action(root, 'solution');
-  const applyButton = action(root, 'apply');
-  const hideButton = action(root, 'hide-solution');
-  const undoButton = action(root, 'undo');
-  const payload = () => lesson.payload();
+  const actions = fileActions(root, deps);
+  bindMenu(root, deps, actions);
+  actions.refreshUndo();
+  return actions;
+}
 
-  const refreshUndo = () => void (undoButton.disabled = !store.canUndo(payload().lesson));
+/** What the actions do (the toolbar's solution buttons shown or hidden with the solution). */
+function fileActions(root: HTMLElement, deps: FileActionsDeps): FileActions {
+  const { editor, store, lesson, announcer } = deps;
+  const solutionItem = action(root, 'solution');
+  const payload = () => lesson.payload();
   const setSolutionShown = (shown: boolean) => {
     if (shown) editor.showSolution(payload().solution);
     else editor.hideSolution();
     solutionItem.setAttribute('aria-checked', String(shown));
-    applyButton.hidden = !shown;
-    hideButton.hidden = !shown;
+    action(root, 'apply').hidden = !shown;
+    action(root, 'hide-solution').hidden = !shown;
   };
-  const replaceFiles = async (next: Files, message: string) => {
-    // The restart an edit had scheduled is moot: opening the new files restarts the server (and
-    // a late one would clear the message below).
-    deps.cancelRestart();
-    const wasShown = editor.solutionShown();
-    editor.setFiles(next, payload().open);
-    if (wasShown) editor.showSolution(payload().solution);
-    await deps.openLesson();
-    refreshUndo();
-    announcer.say(message);
+  const refreshUndo = () => void (action(root, 'undo').disabled = !store.canUndo(payload().lesson));
+  return {
+    setSolutionShown,
+    solutionChosen: () => solutionItem.getAttribute('aria-checked') === 'true',
+    refreshUndo,
+    async replaceFiles(next, message) {
+      // The restart an edit had scheduled is moot: opening the new files restarts the server (and
+      // a late one would clear the message below).
+      deps.cancelRestart();
+      const wasShown = editor.solutionShown();
+      editor.setFiles(next, payload().open);
+      if (wasShown) editor.showSolution(payload().solution);
+      await deps.openLesson();
+      refreshUndo();
+      announcer.say(message);
+    },
+    async download() {
+      // The zip code is only needed when the learner asks for it.
+      const { zipFiles, downloadZip } = await import('../zip.ts');
+      downloadZip(zipFiles(store.files(payload().lesson), payload().lesson), `${payload().lesson}.zip`);
+    },
+    applyQuery() {
+      const query = new URLSearchParams(location.search);
+      const file = query.get('file');
+      if (file && file in store.files(payload().lesson)) editor.openFile(file);
+      setSolutionShown(query.has('solution'));
+    },
   };
-  const download = async () => {
-    // The zip code is only needed when the learner asks for it.
-    const { zipFiles, downloadZip } = await import('../zip.ts');
-    downloadZip(zipFiles(store.files(payload().lesson), payload().lesson), `${payload().lesson}.zip`);
-  };
+}
 
-  solutionItem.onclick = () => setSolutionShown(!editor.solutionShown());
-  hideButton.onclick = () => {
-    setSolutionShown(false);
+/** The menu's items and the toolbar's solution buttons, bound to the actions. */
+function bindMenu(root: HTMLElement, { t, editor, store, lesson, announcer }: FileActionsDeps, actions: FileActions): void {
+  const payload = () => lesson.payload();
+  action(root, 'solution').onclick = () => actions.setSolutionShown(!editor.solutionShown());
+  action(root, 'hide-solution').onclick = () => {
+    actions.setSolutionShown(false);
     // The button goes away with the solution: the focus stays in the toolbar, on the menu.
     root.querySelector<HTMLElement>('.wb-menu-button')?.focus();
   };
-  applyButton.onclick = () => void replaceFiles(store.apply(payload().lesson, payload().solution), t('workbench.applied'));
-  action(root, 'reset').onclick = () => void replaceFiles(store.reset(payload().lesson, payload().files), t('workbench.resetDone'));
-  undoButton.onclick = () => {
+  action(root, 'apply').onclick = () => void actions.replaceFiles(store.apply(payload().lesson, payload().solution), t('workbench.applied'));
+  action(root, 'reset').onclick = () => void actions.replaceFiles(store.reset(payload().lesson, payload().files), t('workbench.resetDone'));
+  action(root, 'undo').onclick = () => {
     const previous = store.undo(payload().lesson);
-    if (previous) void replaceFiles(previous, t('workbench.undone'));
+    if (previous) void actions.replaceFiles(previous, t('workbench.undone'));
   };
-  action(root, 'download').onclick = () => void download();
+  action(root, 'download').onclick = () => void actions.download();
   action(root, 'copy-link').onclick = async () => {
     const url = `${location.origin}${location.pathname}`;
     try {
@@ -88,20 +107,5 @@ export function bindFileActions(root: HTMLElement, deps: FileActionsDeps): FileA
     } catch {
       announcer.say(t('workbench.copyFailed', { url }));
     }
-  };
-  refreshUndo();
-
-  return {
-    setSolutionShown,
-    solutionChosen: () => solutionItem.getAttribute('aria-checked') === 'true',
-    replaceFiles,
-    refreshUndo,
-    download,
-    applyQuery() {
-      const query = new URLSearchParams(location.search);
-      const file = query.get('file');
-      if (file && file in store.files(payload().lesson)) editor.openFile(file);
-      setSolutionShown(query.has('solution'));
-    },
   };
 }

@@ -5,7 +5,7 @@ import type { Translate } from '../../i18n/translate.ts';
 import type { EditorPanel } from '../editor/types.ts';
 import type { EditStore } from '../session/edit-store.ts';
 import type { Files } from '../session/files.ts';
-import { mountSharePanel } from '../share/share-panel.ts';
+import { mountSharePanel, type SharePanel } from '../share/share-panel.ts';
 import type { FileActions } from './file-actions.ts';
 import { action, slot, type Announcer, type CurrentLesson } from './page.ts';
 
@@ -33,18 +33,7 @@ export function bindSharedCode(root: HTMLElement, deps: SharedCodeDeps): SharedC
   const payload = () => lesson.payload();
   const learnerFiles = () => store.files(payload().lesson);
 
-  action(root, 'copy-code-link').onclick = async () => {
-    const { codeLink } = await import('../share/code-link.ts');
-    const made = codeLink(`${location.origin}${location.pathname}`, payload().lesson, learnerFiles(), payload().files);
-    if (made.kind === 'tooLong') return share.tooLong(made.length, made.max, () => void deps.files.download());
-    share.hide();
-    try {
-      await navigator.clipboard.writeText(made.url);
-      announcer.say(made.kind === 'link' ? t('share.copied', { count: made.files }) : t('share.unchanged'));
-    } catch {
-      share.copyByHand(made.url);
-    }
-  };
+  bindCopyCodeLink(root, deps, share);
 
   /** The shared code on show beside the learner's (null when none is offered). */
   let offered: Files | null = null;
@@ -90,5 +79,22 @@ export function bindSharedCode(root: HTMLElement, deps: SharedCodeDeps): SharedC
     get shown() {
       return share.shown;
     },
+  };
+}
+
+/** "Copy link with my code": the learner's changes in the link, or the zip when too long for one. */
+function bindCopyCodeLink(root: HTMLElement, { t, store, lesson, announcer, files }: SharedCodeDeps, share: SharePanel): void {
+  action(root, 'copy-code-link').onclick = async () => {
+    const { codeLink } = await import('../share/code-link.ts');
+    const payload = lesson.payload();
+    const made = codeLink(`${location.origin}${location.pathname}`, payload.lesson, store.files(payload.lesson), payload.files);
+    if (made.kind === 'tooLong') return share.tooLong(made.length, made.max, () => void files.download());
+    share.hide();
+    try {
+      await navigator.clipboard.writeText(made.url);
+      announcer.say(made.kind === 'link' ? t('share.copied', { count: made.files }) : t('share.unchanged'));
+    } catch {
+      share.copyByHand(made.url);
+    }
   };
 }
