@@ -20,10 +20,11 @@ export const BUSY_ANYWAY_AFTER_MS = 5000;
 export const CPU_SHARE = 0.3;
 const CHECK_MS = 250;
 
+/** @import { NoticeData } from '../protocol/host.ts' */
+
 /**
- * @typedef {{ since: number, ms: number }} BusyInfo `since`: the last heartbeat (or the start), in
- *   ms since the epoch; `ms`: how long the server has been busy
- * @typedef {{ pid: number | undefined, onBusy: (info: BusyInfo) => void, onUnblocked: (info: { ms: number }) => void,
+ * @typedef {NoticeData['busy']} BusyInfo what the `busy` notice says
+ * @typedef {{ pid: number | undefined, onBusy: (info: BusyInfo) => void, onUnblocked: (info: NoticeData['unblocked']) => void,
  *   now?: () => number, cpuMs?: (pid: number | undefined) => number | null }} BusyWatchOptions
  */
 

@@ -8,34 +8,26 @@ import { parseSetCookie, isSignedValue } from './client.mjs';
 const PROBE_WAIT_MS = 2000;
 const BODY_EXCERPT = 600;
 
+/** @import { CheckFailureDetail as FailureDetail, CheckResult, Expectation } from '../protocol/checks.ts' */
+/** @import { CheckInput as Check, ScenarioRequestInput as ScenarioRequest, ScenarioStartInput as ScenarioStart } from '../protocol/checks.ts' */
+/** @import { ScenarioStepInput as ScenarioStep, ScenarioTamperInput as ScenarioTamper } from '../protocol/checks.ts' */
+/** @import { ProbeEvent, ResponseEvent, StoreEvent } from '../protocol/probe.ts' */
+/** @import { Hop, JarCookie, RequestResult } from '../protocol/requests.ts' */
+/** @import { SendOptions } from './client.mjs' */
+
 /**
- * @typedef {import('./client.mjs').RequestResult} RequestResult
- * @typedef {import('./client.mjs').SendOptions} SendOptions
- * @typedef {import('./event-log.mjs').ProbeEvent} ProbeEvent
- * @typedef {{ status?: number, bodyIncludes?: string[], bodyExcludes?: string[], bodyMatches?: string,
- *   headers?: Record<string, string | null>, setsCookie?: boolean, cookieAttributes?: Record<string, string | boolean>,
- *   location?: string, storeSessions?: number, sameSession?: boolean, storeOps?: string[], clearsCookie?: boolean,
- *   sessionExcludes?: string[], sessionStored?: boolean, cookieLifetime?: { min?: number, max?: number } }} Expectation
- * @typedef {{ browser?: string, method?: string, path: string, form?: Record<string, string>, follow?: boolean,
- *   headers?: Record<string, string>, instance?: string, expect?: Expectation, timeoutMs?: number }} ScenarioRequest
- * @typedef {{ restart: true }} ScenarioRestart
- * @typedef {{ start: { instance: string, env?: Record<string, string> } }} ScenarioStart
- * @typedef {{ tamper: { browser?: string, cookie?: string, value?: string, signWith?: string } }} ScenarioTamper
- * @typedef {ScenarioRequest | ScenarioRestart | ScenarioStart | ScenarioTamper} ScenarioStep
- * @typedef {{ id: string, message: string, hint?: string, scenario: ScenarioStep[] }} Check
- * @typedef {{ step: number, request?: { browser: string, method: string, path: string, instance?: string },
- *   expected: Record<string, unknown>, actual: Record<string, unknown> }} FailureDetail
- * @typedef {{ id: string, passed: boolean, message: string, hint?: string, detail: FailureDetail | null }} CheckResult
+ * What the checks are given to run with (the checks, their results and the events are
+ * lab/protocol's).
  * @typedef {{ waitFor: (match: (e: ProbeEvent) => boolean, ms: number) => Promise<ProbeEvent | null>,
  *   latest: (match: (e: ProbeEvent) => boolean) => ProbeEvent | undefined,
  *   select?: (match: (e: ProbeEvent) => boolean) => ProbeEvent[] }} Events
  * @typedef {(o: Omit<SendOptions, 'port'>) => Promise<RequestResult>} Send
  * @typedef {{ send: Send, events: Events }} InstanceHandle another server of the app, started by a scenario
- * @typedef {{ checks: Check[], send: Send, events: Events,
+ * @typedef {{ checks: readonly Check[], send: Send, events: Events,
  *   restart: () => Promise<unknown>, resetJars?: () => Promise<unknown>,
  *   start?: (name: string, env: Record<string, string>) => Promise<InstanceHandle>,
  *   stop?: (name: string) => Promise<unknown>,
- *   jar?: (browser: string) => Promise<import('./client.mjs').PlainCookie[]>,
+ *   jar?: (browser: string) => Promise<JarCookie[]>,
  *   setCookie?: (browser: string, name: string, value: string) => Promise<unknown> }} RunOptions
  *   `start`: starts (or restarts) the named server and waits until it listens; `stop`: called for
  *   each server a check started, once the check ends; `jar`/`setCookie`: the checks' browsers (tamper).
@@ -182,7 +174,7 @@ function compare(expect, result, seen) {
   const expected = {};
   /** @type {Record<string, unknown>} */
   const actual = {};
-  const final = /** @type {NonNullable<import('./client.mjs').Hop['response']>} */ (result.hops[result.hops.length - 1]?.response);
+  const final = /** @type {NonNullable<Hop['response']>} */ (result.hops[result.hops.length - 1]?.response);
   const fail = (/** @type {string} */ key, /** @type {unknown} */ want, /** @type {unknown} */ got) => {
     expected[key] = want;
     actual[key] = got;
@@ -426,7 +418,8 @@ async function runScenario(scenario, o, started) {
         method: request.method,
         path: request.path,
         follow: s.follow ?? false,
-        timeoutMs: s.timeoutMs ?? 5000,
+        // Not in the lesson schema (a lesson cannot set it): kept for runChecks' other callers.
+        timeoutMs: /** @type {{ timeoutMs?: number }} */ (s).timeoutMs ?? 5000,
         ...(s.form ? { form: s.form } : {}),
         ...(s.headers ? { headers: s.headers } : {}),
       });
@@ -446,18 +439,18 @@ async function runScenario(scenario, o, started) {
       expect.sessionExcludes !== undefined ||
       expect.sessionStored !== undefined ||
       nextWantsSameSession(scenario, i);
-    const responseEvent = needsProbe
-      ? await target.events.waitFor((e) => e.type === 'response' && e.requestId === last.requestId, PROBE_WAIT_MS)
-      : null;
+    const responseEvent = /** @type {ResponseEvent | null} the match says so */ (
+      needsProbe ? await target.events.waitFor((e) => e.type === 'response' && e.requestId === last.requestId, PROBE_WAIT_MS) : null
+    );
     const sessionId = typeof responseEvent?.sessionId === 'string' ? responseEvent.sessionId : undefined;
     const seen = {
       sessionNames,
       sessionId,
       previous,
-      storeCount: () => Object.keys(target.events.latest((e) => e.type === 'store')?.sessions ?? {}).length,
+      storeCount: () => Object.keys(latestStore(target.events)?.sessions ?? {}).length,
       storeOps: () =>
-        (target.events.select?.((e) => e.type === 'store' && e.requestId === last.requestId) ?? []).map((e) => String(e.op)),
-      storedSession: (/** @type {string} */ id) => /** @type {Record<string, unknown> | undefined} */ (target.events.latest((e) => e.type === 'store')?.sessions)?.[id],
+        (target.events.select?.((e) => e.type === 'store' && e.requestId === last.requestId) ?? []).map((e) => String(/** @type {StoreEvent} */ (e).op)),
+      storedSession: (/** @type {string} */ id) => latestStore(target.events)?.sessions[id],
       lastSet: cookieSeen.lastSet,
     };
     const failure = compare(expect, result, seen);
@@ -466,6 +459,11 @@ async function runScenario(scenario, o, started) {
     previous = { sessionId };
   }
   return null;
+}
+
+/** The store's contents after the last operation the probe saw. @param {Events} events @returns {StoreEvent | undefined} */
+function latestStore(events) {
+  return /** @type {StoreEvent | undefined} the match says so */ (events.latest((e) => e.type === 'store'));
 }
 
 /** @param {ScenarioStep[]} scenario @param {number} i */

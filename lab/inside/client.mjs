@@ -23,7 +23,11 @@ async function loadToughCookie() {
 }
 const { CookieJar, Cookie } = await loadToughCookie();
 
-export const BROWSERS = /** @type {const} */ (['A', 'B', 'none']);
+/** @import { Hop, HopResponse, JarCookie as PlainCookie, RequestFailure, RequestResult } from '../protocol/requests.ts' */
+
+/** @type {typeof import('../protocol/requests.ts').BROWSERS} */
+export const BROWSERS = ['A', 'B', 'none'];
+/** @type {typeof import('../protocol/probe.ts').CORRELATION_HEADER} */
 export const HEADER = 'x-session-lab';
 const BODY_LIMIT = 64 * 1024;
 const MAX_REDIRECTS = 10;
@@ -31,13 +35,7 @@ const MAX_REDIRECTS = 10;
 const OWN_HEADERS = new Set(['host', 'cookie', 'content-type', 'content-length', 'user-agent', HEADER, 'transfer-encoding', 'connection']);
 
 /**
- * @typedef {{ name: string, value: string, domain: string | null, path: string | null,
- *   expires: string | null, httpOnly: boolean, secure: boolean, sameSite: string | null }} PlainCookie
- * @typedef {{ method: string, path: string, headers: [string, string][] }} HopRequest
- * @typedef {{ status: number, statusText: string, headers: [string, string][], body: string, truncated: boolean }} HopResponse
- * @typedef {{ requestId: string, request: HopRequest, response: HopResponse | null, ms: number }} Hop
- * @typedef {{ key: 'timeout' | 'refused' | 'reset' | 'tooManyRedirects' | 'failed', message: string }} RequestError
- * @typedef {{ hops: Hop[], jar: PlainCookie[], error?: RequestError }} RequestResult
+ * What a request is sent with (the hop, jar and result shapes are lab/protocol/requests.ts's).
  * @typedef {{ browser?: string, port: number, host?: string, method?: string, path?: string,
  *   form?: Record<string, string>, follow?: boolean, timeoutMs?: number, as?: string,
  *   headers?: Record<string, string> }} SendOptions
@@ -78,7 +76,7 @@ export function parseSetCookie(header) {
 /** An express-session value: `s:` + id + `.` + signature, URL-encoded or not. @param {string} value */
 export const isSignedValue = (value) => /^s(%3A|:)/i.test(value);
 
-/** @param {unknown} err @returns {RequestError} */
+/** @param {unknown} err @returns {RequestFailure} */
 function classify(err) {
   const e = /** @type {any} */ (err);
   const message = String(e?.message ?? err);
@@ -180,7 +178,7 @@ export function createBrowsers() {
     let body = options.form ? new URLSearchParams(options.form).toString() : undefined;
     /** @type {Hop[]} */
     const hops = [];
-    /** @type {RequestError | undefined} */
+    /** @type {RequestFailure | undefined} */
     let error;
     for (;;) {
       const requestId = `${idPrefix}${++nextId}`;

@@ -2,7 +2,7 @@
 // The probe events of one run of a lesson server, kept so checks can wait for the event that
 // answers a request (its `response`, the `store` events before it) without racing the IPC.
 
-/** @typedef {Record<string, any> & { type: string }} ProbeEvent */
+/** @import { ProbeEvent } from '../protocol/probe.ts' */
 
 export class EventLog {
   /** @param {number} [limit] events kept (oldest dropped first) */

@@ -13,7 +13,15 @@ import { ProbeChannel } from './probe-channel.mjs';
 import { selfTest } from './self-test.mjs';
 import { restoreLabPackages } from './lab-packages.mjs';
 
+/** @import { Command, CommandMap, HostFrame, Op } from '../protocol/host.ts' */
+/** @import { Hop, RequestResult } from '../protocol/requests.ts' */
+
+/** @type {typeof import('../protocol/host.ts').HOST_PROTOCOL_VERSION} */
 const VERSION = 1;
+/** @type {typeof import('../protocol/host.ts').FRAME_START} */
+const FRAME_START = '\x1e';
+/** @type {typeof import('../protocol/host.ts').DEFAULT_INSTANCE} */
+const DEFAULT_INSTANCE = 'main';
 const here = dirname(fileURLToPath(import.meta.url));
 const probePath = join(here, 'probe.cjs');
 const cwd = process.cwd();
@@ -28,10 +36,10 @@ const launch = channel ? { channel, path: join(here, 'launch.cjs') } : null;
 const standby =
   portable || process.env.SESSION_LAB_COLD_START === '1' ? null : new Standby({ cwd, probePath, warmPath: join(here, 'warm.cjs') });
 
-/** @param {Record<string, unknown>} frame */
+/** @param {HostFrame} frame */
 function emit(frame) {
   try {
-    process.stdout.write(`\x1e${JSON.stringify(frame)}\n`);
+    process.stdout.write(`${FRAME_START}${JSON.stringify(frame)}\n`);
   } catch {
     // stdout is gone: the shutdown below follows
   }
@@ -46,7 +54,7 @@ const checkQueues = new Map();
 
 /** @param {unknown} name */
 function instanceName(name) {
-  const n = name === undefined ? 'main' : name;
+  const n = name === undefined ? DEFAULT_INSTANCE : name;
   if (typeof n !== 'string' || !/^[\w-]{1,32}$/.test(n)) throw hostError('badCommand', `bad instance name: ${String(n)}`);
   return n;
 }
@@ -82,14 +90,16 @@ async function listeningPort(inst, timeoutMs) {
 /**
  * A request's result when the server is busy: the hops sent so far, and `error.key` `busy` with
  * how long it has been (`ms`).
- * @param {Instance} inst @param {string} browser @param {unknown[]} hops
+ * @param {Instance} inst @param {string} browser @param {Hop[]} hops @returns {Promise<RequestResult>}
  */
 async function busyResult(inst, browser, hops) {
   const ms = inst.busy?.ms ?? 0;
   return { hops, jar: await browsers.jar(browser), error: { key: 'busy', message: `the server has been busy for ${ms} ms (its event loop is blocked)`, ms } };
 }
 
-/** @type {Record<string, (cmd: Record<string, any>) => Promise<unknown>>} */
+/** Each command's answer is its reply's `result` (lab/protocol/host.ts, CommandMap). The command came
+ * as JSON, unchecked: each op reads it defensively.
+ * @type {{ [O in Op]: (cmd: Command<O>) => Promise<CommandMap[O]['result']> }} */
 const ops = {
   async start(cmd) {
     restoreLabPackages(here, cwd);
@@ -199,7 +209,8 @@ async function handle(line) {
     return emit({ t: 'reply', id: null, ok: false, error: { key: 'badCommand', message: 'not JSON' } });
   }
   const id = cmd && (typeof cmd.id === 'number' || typeof cmd.id === 'string') ? cmd.id : null;
-  const op = cmd && typeof cmd.op === 'string' && Object.hasOwn(ops, cmd.op) ? ops[cmd.op] : undefined;
+  /** @type {((cmd: any) => Promise<unknown>) | undefined} */
+  const op = cmd && typeof cmd.op === 'string' && Object.hasOwn(ops, cmd.op) ? ops[/** @type {Op} */ (cmd.op)] : undefined;
   if (!op) return emit({ t: 'reply', id, ok: false, error: { key: 'badCommand', message: `unknown op: ${String(cmd?.op)}` } });
   try {
     emit({ t: 'reply', id, ok: true, result: await op(cmd) });

@@ -15,7 +15,7 @@ import { heapLimitMb, lessonExecArgv } from './node-options.mjs';
 import { BusyWatch } from './busy.mjs';
 
 const require = createRequire(import.meta.url);
-/** @type {{ syntaxLocation: (text: string, cwd: string) => any, fatalFromOutput: (text: string, cwd: string) => any }} */
+/** @type {typeof import('./locate.cjs')} */
 const locate = require('./locate.cjs');
 /** @type {typeof import('./procfs.cjs')} */
 const procfs = require('./procfs.cjs');
@@ -40,10 +40,12 @@ const SYNTAX_HOLD_MS = 1500; // an ES module's SyntaxError waits for stderr to s
 /** What V8 prints when the heap bound is reached ("FATAL ERROR: … JavaScript heap out of memory"). */
 const OUT_OF_MEMORY = /FATAL ERROR:.*JavaScript heap out of memory/;
 
-/** @typedef {(frame: Record<string, unknown>) => void} Emit */
-/** @typedef {{ key: string, message: string }} HostError */
+/** @import { HostErrorKey, HostFrame } from '../protocol/host.ts' */
+/** @import { HostToProbeMessage, ListeningEvent, ProbeEvent, ProbeMessage, ServerErrorEvent, StandbyMessage, VerifyResult } from '../protocol/probe.ts' */
 
-/** @param {string} key @param {string} message @returns {Error & HostError} */
+/** @typedef {(frame: HostFrame) => void} Emit */
+
+/** An error a command's reply carries (lab/protocol/host.ts, HostErrorInfo). @param {HostErrorKey} key @param {string} message @returns {Error & { key: HostErrorKey }} */
 export function hostError(key, message) {
   return Object.assign(new Error(message), { key });
 }
@@ -113,7 +115,7 @@ class OutputBudget {
 
 /**
  * How the host talks to a server's probe: the IPC channel, or a line of the probe channel.
- * @typedef {{ send: (message: Record<string, unknown>, done?: (error: Error | null) => void) => void,
+ * @typedef {{ send: (message: HostToProbeMessage, done?: (error: Error | null) => void) => void,
  *   readonly connected: boolean, close: () => void, closed: Promise<void> }} ProbeLink
  * @typedef {{ channel: import('./probe-channel.mjs').ProbeChannel, path: string }} Launch
  */
@@ -122,10 +124,10 @@ class OutputBudget {
  * @typedef {{ child: import('node:child_process').ChildProcess, pid: number | undefined, listening: boolean, link: ProbeLink,
  *   marker: string, reaped: Promise<unknown>, leftover: import('./procfs.cjs').ProcRef[], watch: BusyWatch | null,
  *   ended: boolean, stopping: boolean, errorSeen: boolean, stderrTail: string, code: number | null,
- *   signal: string | null, held: Record<string, any> | null, heldTimer?: NodeJS.Timeout,
+ *   signal: string | null, held: ServerErrorEvent | null, heldTimer?: NodeJS.Timeout,
  *   exited: Promise<{ code: number | null, signal: string | null }>, onEnd: () => void,
  *   listenWaiters: Set<{ resolve: (port: number) => void, reject: (e: Error) => void }>,
- *   verifies: Map<number, { resolve: (v: unknown) => void, reject: (e: Error) => void }> }} Run
+ *   verifies: Map<number, { resolve: (v: VerifyResult) => void, reject: (e: Error) => void }> }} Run
  */
 
 export class Instance {
@@ -241,7 +243,7 @@ export class Instance {
           stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         }));
     // The warm process has the host's environment: it adds the lesson's before running the entry.
-    if (warm) warm.send({ t: 'run', entry, env: runEnv });
+    if (warm) warm.send(/** @type {StandbyMessage} */ ({ t: 'run', entry, env: runEnv }));
     /** @type {ProbeLink} */
     const link = line
       ? {
@@ -344,9 +346,10 @@ export class Instance {
     if (data) this.emit({ t: 'out', instance: this.name, stream, data });
   }
 
-  /** @param {Run} run @param {any} msg */
-  message(run, msg) {
-    if (!msg || typeof msg !== 'object') return;
+  /** @param {Run} run @param {unknown} value a message on the probe's line */
+  message(run, value) {
+    if (!value || typeof value !== 'object') return;
+    const msg = /** @type {ProbeMessage} its fields are checked below before use */ (value);
     if (msg.t === 'verified') {
       const v = run.verifies.get(msg.id);
       if (!v) return;
@@ -362,7 +365,7 @@ export class Instance {
     if (event.type === 'listening') this.onListening(run, event);
     if (event.type === 'error') {
       run.errorSeen = true;
-      if (event.kind === 'portInUse') this.emit({ t: 'notice', instance: this.name, key: 'portInUse', data: { port: event.port } });
+      if (event.kind === 'portInUse') this.emit({ t: 'notice', instance: this.name, key: 'portInUse', data: { port: /** @type {number} the probe's portInUse always has it */ (event.port) } });
       if (event.kind === 'syntax' && !event.file && !run.held) {
         // An ES module's SyntaxError has no location; Node prints it to stderr as it dies.
         run.held = event;
@@ -374,13 +377,13 @@ export class Instance {
     this.publish(event);
   }
 
-  /** @param {import('./event-log.mjs').ProbeEvent} event */
+  /** @param {ProbeEvent} event */
   publish(event) {
     this.events.push(event);
     this.emit({ t: 'event', instance: this.name, event });
   }
 
-  /** @param {Run} run @param {Record<string, any>} event */
+  /** @param {Run} run @param {ListeningEvent} event */
   onListening(run, event) {
     const first = !run.listening;
     if (first) this.standby?.prepare();
@@ -501,7 +504,7 @@ export class Instance {
     return { instance: this.name, code, signal };
   }
 
-  /** Checks a cookie value's signature with the secrets the server uses. @param {string} value */
+  /** Checks a cookie value's signature with the secrets the server uses. @param {string} value @returns {Promise<VerifyResult>} */
   verify(value, timeoutMs = 2000) {
     const run = this.run;
     if (!run || run.ended || !run.link.connected) return Promise.reject(hostError('notRunning', 'the server is not running'));

@@ -7,7 +7,9 @@
 const path = require('node:path');
 const { fileURLToPath } = require('node:url');
 
-/** @typedef {{ file: string, line: number, column?: number }} Location */
+/** @import { ServerErrorEvent } from '../protocol/probe.ts' */
+
+/** @typedef {Required<Pick<ServerErrorEvent, 'file' | 'line'>> & Pick<ServerErrorEvent, 'column'>} Location */
 
 /** @param {string} ref a path or a file: URL as it appears in a stack */
 function toPath(ref) {
@@ -92,6 +94,7 @@ function isSyntaxError(err) {
 /**
  * A fatal error as Node printed it on stderr (the process is gone), or null.
  * @param {string} text the tail of stderr @param {string} cwd
+ * @returns {Pick<ServerErrorEvent, 'kind' | 'message' | 'file' | 'line' | 'column' | 'stack'> | null}
  */
 function fatalFromOutput(text, cwd) {
   const lines = String(text).split('\n');

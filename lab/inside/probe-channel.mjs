@@ -5,9 +5,11 @@
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 
+/** @import { HostToProbeMessage } from '../protocol/probe.ts' */
+
 /**
- * @typedef {{ onMessage: (message: any) => void, onClose: () => void }} Handlers
- * @typedef {{ url: string, send: (message: Record<string, unknown>) => boolean, readonly open: boolean, close: () => void }} Line
+ * @typedef {{ onMessage: (message: unknown) => void, onClose: () => void }} Handlers
+ * @typedef {{ url: string, send: (message: HostToProbeMessage) => boolean, readonly open: boolean, close: () => void }} Line
  */
 
 export class ProbeChannel {

@@ -4,16 +4,20 @@
 // forked the server with one (`process.send`), else a localhost HTTP request the host named in
 // SESSION_LAB_PROBE (`http://127.0.0.1:<port>/<token>`), which needs nothing but HTTP on
 // localhost — what every WebContainer demonstrably has. Either way the messages are the same
-// objects: `{ t: 'probe', event }` and `{ t: 'verified', … }` up, `{ t: 'verify', … }` and
-// `{ t: 'exit' }` down. Over HTTP they are JSON lines: the request body carries ours, the
-// response body the host's, both open for the server's lifetime.
+// objects (lab/protocol/probe.ts: ProbeMessage up, HostToProbeMessage down). Over HTTP they are
+// JSON lines: the request body carries ours, the response body the host's, both open for the
+// server's lifetime.
+
+/** @import { ProbeMessage } from '../protocol/probe.ts' */
+/** @import { ProbeTransport } from '../protocol/host.ts' */
+
 const http = require('node:http');
 
 /**
  * @typedef {{
- *   kind: 'ipc' | 'http',
- *   send: (message: Record<string, unknown>) => void,
- *   onMessage: (handler: (message: any) => void) => void,
+ *   kind: ProbeTransport,
+ *   send: (message: ProbeMessage) => void,
+ *   onMessage: (handler: (message: unknown) => void) => void,
  *   whenReady: (fn: () => void) => void,
  * }} Link
  */
@@ -57,7 +61,7 @@ function ipcLink() {
 
 /** @param {string} url @returns {Link} */
 function httpLink(url) {
-  /** @type {(message: any) => void} */
+  /** @type {(message: unknown) => void} */
   let handler = () => {};
   /** @type {(() => void)[]} */
   let waiting = [];

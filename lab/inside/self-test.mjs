@@ -7,7 +7,7 @@ import { fork } from 'node:child_process';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { join } from 'node:path';
 
-/** @typedef {{ ipc: boolean, preload: boolean, asyncContext: boolean }} Features */
+/** @import { HostFeatures as Features } from '../protocol/host.ts' */
 
 /** @param {{ lab: string, timeoutMs?: number }} o @returns {Promise<Features>} */
 export async function selfTest({ lab, timeoutMs = 5000 }) {

@@ -9,6 +9,8 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { lessonExecArgv } from './node-options.mjs';
 
+/** @import { StandbyMessage } from '../protocol/probe.ts' */
+
 /** What marks a change of installed packages: npm rewrites these on every install. */
 const PACKAGE_MARKS = ['node_modules', join('node_modules', '.package-lock.json')];
 
@@ -51,7 +53,7 @@ export class Standby {
       this.child = null;
       this.ready = false;
     });
-    const onWarm = (/** @type {any} */ msg) => {
+    const onWarm = (/** @type {Partial<StandbyMessage> | null} */ msg) => {
       if (msg?.t !== 'warm') return;
       child.off('message', onWarm);
       if (this.child === child) this.ready = true;

@@ -5,6 +5,9 @@
 // Module.runMain decides CommonJS or ES module, sets require.main, and an error while loading is
 // printed and ends the process with the same code.
 'use strict';
+
+/** @import { StandbyMessage } from '../protocol/probe.ts' */
+
 const Module = require('node:module');
 const { join, resolve } = require('node:path');
 
@@ -22,8 +25,9 @@ for (const name of ['express', 'express-session']) {
 // The probe unrefs the IPC channel (a script that ends on its own must end): wait on a timer.
 const waiting = setInterval(() => {}, 2 ** 30);
 
-/** @param {any} msg */
-function onRun(msg) {
+/** @param {unknown} value */
+function onRun(value) {
+  const msg = /** @type {Partial<StandbyMessage> | null} checked below */ (value);
   if (!msg || msg.t !== 'run' || typeof msg.entry !== 'string') return;
   process.off('message', onRun);
   clearInterval(waiting);
@@ -32,4 +36,6 @@ function onRun(msg) {
   Module.runMain();
 }
 process.on('message', onRun);
-process.send?.({ t: 'warm' });
+/** @type {StandbyMessage} */
+const warm = { t: 'warm' };
+process.send?.(warm);

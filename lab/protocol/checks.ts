@@ -2,10 +2,19 @@
 // their types come from the zod schema (lab/lessons/schema.ts), never restated; the result and
 // the failure's detail are what lab/inside/checks.mjs reports. Prose: lab/README.md ("Scenario
 // steps", "Check result").
+import type { z } from 'zod';
 import type { Check, Expectation, ScenarioRequest, ScenarioRestart, ScenarioStart, ScenarioTamper } from '../lessons/schema.ts';
 
 export type { Check, Expectation, ScenarioRequest, ScenarioRestart, ScenarioStart, ScenarioTamper };
 export type ScenarioStep = Check['scenario'][number];
+
+/** A check as the host accepts it: lesson.json's before the schema fills its defaults in
+ * (lab/inside/checks.mjs gives a request step its `browser`, `method`, `follow` and `expect` itself). */
+export type CheckInput = z.input<typeof Check>;
+export type ScenarioStepInput = CheckInput['scenario'][number];
+export type ScenarioRequestInput = z.input<typeof ScenarioRequest>;
+export type ScenarioStartInput = z.input<typeof ScenarioStart>;
+export type ScenarioTamperInput = z.input<typeof ScenarioTamper>;
 
 /** A field an expectation names (`status`, `storeOps`, `clearsCookie`…). */
 export type ExpectationField = keyof Expectation;

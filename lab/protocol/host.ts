@@ -112,7 +112,8 @@ export interface StartParams {
 export interface StartResult {
   instance: Instance;
   port: number;
-  pid: number;
+  /** Absent when Node gave the process none (it could not be spawned: a `spawnFailed` notice says why). */
+  pid?: number;
   /** It ran in the warm standby process (lab/README.md, "The warm standby"). */
   warm?: boolean;
 }

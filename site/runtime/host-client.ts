@@ -1,13 +1,12 @@
 // Talks to lab/inside/host.mjs through any Runtime: spawns it, reads its frames, sends commands
 // (JSON lines with ids) and resolves their replies. "Ready" is the probe's `listening` event for an
-// instance, never a match on output text.
+// instance, never a match on output text. The jobs have their modules: reading the frames
+// (host-frame-pump.ts), commands and replies (host-commands.ts), what each instance did last
+// (host-instances.ts); this one puts them together behind `HostClient`.
 import { deadline, timeoutError } from './deadline.ts';
-import { createFrameReader, encodeCommand } from '../../lab/protocol/frames.ts';
 import {
   DEFAULT_INSTANCE,
-  LIFECYCLE_OPS,
   type CommandMap,
-  type Command,
   type HelloFrame,
   type HostFeatureReport,
   type HostFrame,
@@ -25,8 +24,12 @@ import type { ProbeEvent, VerifyResult } from '../../lab/protocol/probe.ts';
 import type { BrowserId, JarCookie, RequestResult } from '../../lab/protocol/requests.ts';
 import { createListeners, reportPageError } from './listeners.ts';
 import { RuntimeError, type BootListener, type Runtime, type RuntimeProcess, type Unsubscribe } from './types.ts';
+import { CommandLine, HostCommandError, createLifecycleOrder } from './host-commands.ts';
+import { InstanceTracker, type WaitOptions } from './host-instances.ts';
+import { pumpFrames } from './host-frame-pump.ts';
 
-export { DEFAULT_INSTANCE };
+export { DEFAULT_INSTANCE, HostCommandError };
+export type { WaitOptions };
 
 /** Per-command reply timeouts (ms); a request's own `timeoutMs` is added to its budget. */
 export const DEFAULT_COMMAND_TIMEOUTS: Readonly<Record<Op, number>> = {
@@ -42,18 +45,6 @@ export const DEFAULT_COMMAND_TIMEOUTS: Readonly<Record<Op, number>> = {
 };
 const DEFAULT_REQUEST_TIMEOUT = 10_000;
 
-/** The host answered a command with `ok: false`. `key` is the host's message key. */
-export class HostCommandError extends Error {
-  readonly op: Op;
-  readonly key: string;
-  constructor(op: Op, key: string, message: string) {
-    super(`${op}: ${key}${message ? ` (${message})` : ''}`);
-    this.name = 'HostCommandError';
-    this.op = op;
-    this.key = key;
-  }
-}
-
 export interface HostClientOptions {
   /** Waiting for the host's `hello` (ms, default 15 s: a WebContainer's Node starts slower). */
   readonly helloTimeoutMs?: number;
@@ -66,11 +57,6 @@ export interface HostClientOptions {
   readonly onNoise?: (line: string) => void;
   /** A subscriber threw (default: `reportError`, else `console.error`); the reader goes on. */
   readonly onListenerError?: (error: unknown) => void;
-}
-
-export interface WaitOptions {
-  readonly timeoutMs?: number;
-  readonly signal?: AbortSignal;
 }
 
 export interface HostClient {
@@ -133,36 +119,58 @@ export async function startHost(runtime: HostRuntime, options: HostClientOptions
   return client.api;
 }
 
-interface Pending {
-  readonly op: Op;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: Error) => void;
-  readonly timer: ReturnType<typeof setTimeout>;
+/** The six kinds of news a client tells its subscribers. */
+function hostListeners(onError: (error: unknown) => void) {
+  return {
+    output: createListeners<[instance: Instance, stream: OutputStream, data: string]>(onError),
+    event: createListeners<[instance: Instance, event: ProbeEvent]>(onError),
+    exit: createListeners<[instance: Instance, code: number | null, signal: string | null, requested: boolean]>(onError),
+    notice: createListeners<[instance: Instance, key: NoticeKey, data: unknown]>(onError),
+    hostExit: createListeners<[code: number | null, cause: unknown]>(onError),
+    features: createListeners<[features: HostFeatureReport]>(onError),
+  };
 }
-/** What an instance's current run did last. A start/restart in flight is `starting`: exits seen
- * then belong to the run it replaces (or, by pid, to the new one, known when the reply comes). */
-type InstanceState =
-  | { readonly status: 'starting'; readonly exits: Map<number, Ended> }
-  | { readonly status: 'running'; readonly pid: number | undefined }
-  | { readonly status: 'listening'; readonly pid: number | undefined; readonly port: number }
-  | { readonly status: 'exited'; readonly code: number | null; readonly signal: string | null; readonly requested: boolean }
-  | { readonly status: 'failed'; readonly error: Error };
+type HostListeners = ReturnType<typeof hostListeners>;
 
-interface Ended {
-  readonly code: number | null;
-  readonly signal: string | null;
-  readonly requested: boolean;
+/** What the client knows of the host: its hello, its features, whether it is gone. */
+interface HostState {
+  closed: boolean;
+  hello: HelloFrame | null;
+  features: HostFeatureReport | null;
+  helloWaiter: { readonly resolve: () => void; readonly reject: (error: Error) => void } | null;
 }
-/** Why an instance does not listen: it crashed, or it was stopped. */
-const ended = (instance: Instance, { code, signal, requested }: Ended) =>
-  new RuntimeError(requested ? 'runtime.error.serverStopped' : 'runtime.error.serverCrashed', {
-    step: 'server',
-    detail: { instance, code, signal },
-  });
 
-interface Waiter {
-  readonly resolve: (port: number) => void;
-  readonly reject: (error: Error) => void;
+/** Each frame to the part of the client it concerns, then to the subscribers. */
+function dispatchFrame(frame: HostFrame, state: HostState, commands: CommandLine, instances: InstanceTracker, listeners: HostListeners): void {
+  switch (frame.t) {
+    case 'hello':
+      state.hello = frame;
+      state.helloWaiter?.resolve();
+      return;
+    case 'out':
+      listeners.output.emit(frame.instance, frame.stream, frame.data);
+      return;
+    case 'event':
+      if (frame.event.type === 'listening') instances.listening(frame.instance, frame.event.port);
+      listeners.event.emit(frame.instance, frame.event);
+      return;
+    case 'exit':
+      instances.exited(frame);
+      listeners.exit.emit(frame.instance, frame.code, frame.signal, frame.requested ?? false);
+      return;
+    case 'notice':
+      listeners.notice.emit(frame.instance, frame.key, frame.data);
+      return;
+    case 'features': {
+      const { t: _frame, ...found } = frame;
+      state.features = found;
+      listeners.features.emit(found);
+      return;
+    }
+    case 'reply':
+      commands.reply(frame);
+      return;
+  }
 }
 
 /** The client over an already spawned host process (exported for tests and for callers that spawn it themselves). */
@@ -171,231 +179,90 @@ export function connectHost(
   options: Omit<HostClientOptions, 'helloTimeoutMs' | 'signal'> = {},
 ): { api: HostClient; ready(timeoutMs: number, signal?: AbortSignal): Promise<void> } {
   const timeouts = { ...DEFAULT_COMMAND_TIMEOUTS, ...options.timeouts };
-  const drainMs = options.drainMs ?? 1_000;
   // A listener's bug must not stop the frame reader; it is reported where errors go.
-  const listenerError = options.onListenerError ?? reportPageError;
-  const pending = new Map<number, Pending>();
-  /** What each instance did last: started, listens, or ended (with how). */
-  const instances = new Map<Instance, InstanceState>();
-  const waiters = new Map<Instance, Set<Waiter>>();
-  const listeners = {
-    output: createListeners<[instance: Instance, stream: OutputStream, data: string]>(listenerError),
-    event: createListeners<[instance: Instance, event: ProbeEvent]>(listenerError),
-    exit: createListeners<[instance: Instance, code: number | null, signal: string | null, requested: boolean]>(listenerError),
-    notice: createListeners<[instance: Instance, key: NoticeKey, data: unknown]>(listenerError),
-    hostExit: createListeners<[code: number | null, cause: unknown]>(listenerError),
-    features: createListeners<[features: HostFeatureReport]>(listenerError),
-  };
-  let nextId = 0;
-  let closed = false;
-  let hello: HelloFrame | null = null;
-  let features: HostFeatureReport | null = null;
-  let helloWaiter: Waiter | null = null;
-  let lifecycleTail: Promise<unknown> = Promise.resolve();
+  const listeners = hostListeners(options.onListenerError ?? reportPageError);
+  const state: HostState = { closed: false, hello: null, features: null, helloWaiter: null };
+  const commands = new CommandLine((text) => process.write(text), () => state.closed);
+  const instances = new InstanceTracker();
+  const inOrder = createLifecycleOrder();
 
-  const settleWaiters = (instance: Instance, settle: (waiter: Waiter) => void) => {
-    const set = waiters.get(instance);
-    if (!set) return;
-    waiters.delete(instance);
-    for (const waiter of set) settle(waiter);
-  };
-
-  const onFrame = (frame: HostFrame) => {
-    switch (frame.t) {
-      case 'hello':
-        hello = frame;
-        helloWaiter?.resolve(frame.pid);
-        return;
-      case 'out':
-        listeners.output.emit(frame.instance, frame.stream, frame.data);
-        return;
-      case 'event':
-        if (frame.event.type === 'listening') {
-          const port = frame.event.port;
-          const state = instances.get(frame.instance);
-          instances.set(frame.instance, { status: 'listening', port, pid: state?.status === 'running' ? state.pid : undefined });
-          settleWaiters(frame.instance, (waiter) => waiter.resolve(port));
-        }
-        listeners.event.emit(frame.instance, frame.event);
-        return;
-      case 'exit': {
-        const state = instances.get(frame.instance);
-        const end: Ended = { code: frame.code, signal: frame.signal, requested: frame.requested ?? false };
-        if (state?.status === 'starting') {
-          if (frame.pid !== undefined) state.exits.set(frame.pid, end);
-        } else if (
-          (state?.status === 'running' || state?.status === 'listening') &&
-          state.pid !== undefined &&
-          frame.pid !== undefined &&
-          state.pid !== frame.pid
-        ) {
-          // an earlier run's end, reported late: the current run goes on
-        } else {
-          instances.set(frame.instance, { status: 'exited', ...end });
-          settleWaiters(frame.instance, (waiter) => waiter.reject(ended(frame.instance, end)));
-        }
-        listeners.exit.emit(frame.instance, frame.code, frame.signal, frame.requested ?? false);
-        return;
-      }
-      case 'notice':
-        listeners.notice.emit(frame.instance, frame.key, frame.data);
-        return;
-      case 'features': {
-        const { t: _frame, ...found } = frame;
-        features = found;
-        listeners.features.emit(found);
-        return;
-      }
-      case 'reply': {
-        if (typeof frame.id !== 'number') return; // our commands' ids are numbers
-        const entry = pending.get(frame.id);
-        if (!entry) return; // timed out already, or not ours
-        pending.delete(frame.id);
-        clearTimeout(entry.timer);
-        if (frame.ok) entry.resolve(frame.result);
-        else entry.reject(new HostCommandError(entry.op, frame.error?.key ?? 'unknown', frame.error?.message ?? ''));
-        return;
-      }
-    }
-  };
-
-  // Read the output to its end.
-  const reader = createFrameReader(options.onNoise);
-  const pump = (async () => {
-    const stream = process.output.getReader();
-    try {
-      for (;;) {
-        const { done, value } = await stream.read();
-        if (done) break;
-        for (const frame of reader.push(value)) onFrame(frame);
-      }
-    } catch {
-      // The stream failed: the exit handling below reports the end.
-    } finally {
-      stream.releaseLock();
-    }
-    for (const frame of reader.end()) onFrame(frame);
-  })();
-
-  const hostEnded = (code: number | null, cause?: unknown) => {
-    closed = true;
-    const error = () => new RuntimeError('runtime.error.hostExited', { detail: { code }, cause });
-    for (const [id, entry] of pending) {
-      clearTimeout(entry.timer);
-      pending.delete(id);
-      entry.reject(error());
-    }
-    for (const instance of [...waiters.keys()]) settleWaiters(instance, (waiter) => waiter.reject(error()));
-    helloWaiter?.reject(error());
-    instances.clear();
-    listeners.hostExit.emit(code, cause);
-  };
+  const pump = pumpFrames(process.output, (frame) => dispatchFrame(frame, state, commands, instances, listeners), options.onNoise);
   const exited = process.exit.then(
     (code) => ({ code, cause: undefined as unknown }),
     (cause: unknown) => ({ code: null, cause }),
   );
   void exited.then(async ({ code, cause }) => {
     // Let the frames written just before the end arrive first.
-    await deadline(pump, { ms: drainMs }).catch(() => {});
-    hostEnded(code, cause);
+    await deadline(pump, { ms: options.drainMs ?? 1_000 }).catch(() => {});
+    state.closed = true;
+    const error = () => new RuntimeError('runtime.error.hostExited', { detail: { code }, cause });
+    commands.rejectAll(error);
+    instances.end(error, true);
+    state.helloWaiter?.reject(error());
+    listeners.hostExit.emit(code, cause);
   });
 
-  const send = <O extends Op>(op: O, params: CommandMap[O]['params'], budget: number): Promise<CommandMap[O]['result']> => {
-    if (closed) return Promise.reject(new RuntimeError('runtime.error.hostExited'));
-    const id = ++nextId;
-    const command = { ...params, id, op } as Command<O>;
-    return new Promise<CommandMap[O]['result']>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        reject(new RuntimeError('runtime.error.commandTimeout', { detail: { op, seconds: budget / 1000 } }));
-      }, budget);
-      pending.set(id, { op, resolve: resolve as (value: unknown) => void, reject, timer });
-      process.write(encodeCommand(command)).catch((error: unknown) => {
-        clearTimeout(timer);
-        pending.delete(id);
-        reject(new RuntimeError('runtime.error.hostExited', { cause: error }));
-      });
-    });
-  };
-
-  /** start/restart, following the instance's state from the command to its reply. */
-  const starting = (op: 'start' | 'restart', params: StartParams, budget: number): Promise<StartResult> => {
-    const name = params.instance ?? DEFAULT_INSTANCE;
-    const marker: InstanceState = { status: 'starting', exits: new Map() };
-    instances.set(name, marker);
-    return send(op, params, budget).then(
-      (result) => {
-        const now = instances.get(name);
-        const end = result.pid === undefined ? undefined : marker.exits.get(result.pid);
-        if (now === marker && end) {
-          instances.set(name, { status: 'exited', ...end });
-          settleWaiters(name, (waiter) => waiter.reject(ended(name, end)));
-        } else if (now === marker) {
-          instances.set(name, { status: 'running', pid: result.pid });
-        } else if (now?.status === 'listening' && now.pid === undefined) {
-          instances.set(name, { ...now, pid: result.pid });
-        }
-        return result;
-      },
-      (error: Error) => {
-        if (instances.get(name) === marker) {
-          instances.set(name, { status: 'failed', error });
-          settleWaiters(name, (waiter) => waiter.reject(error));
-        }
-        throw error;
-      },
+  const command = <O extends Op>(op: O, params: CommandMap[O]['params'], budget = timeouts[op]): Promise<CommandMap[O]['result']> =>
+    inOrder(op, () =>
+      op === 'start' || op === 'restart'
+        ? (instances.starting((params as StartParams).instance ?? DEFAULT_INSTANCE, () => commands.send(op, params, budget) as Promise<StartResult>) as Promise<
+            CommandMap[O]['result']
+          >)
+        : commands.send(op, params, budget),
     );
-  };
 
-  /** Lifecycle commands run one after another; the others wait for the lifecycle commands sent
-   * before them (a request after a restart reaches the new server) and overlap each other. */
-  const command = <O extends Op>(op: O, params: CommandMap[O]['params'], budget = timeouts[op]) => {
-    const run = lifecycleTail.then(
-      (): Promise<CommandMap[O]['result']> =>
-        op === 'start' || op === 'restart'
-          ? (starting(op, params as StartParams, budget) as Promise<CommandMap[O]['result']>)
-          : send(op, params, budget),
-    );
-    if (LIFECYCLE_OPS.has(op)) lifecycleTail = run.catch(() => {});
-    return run;
+  const close = async () => {
+    if (!state.closed) {
+      state.closed = true;
+      const error = () => new RuntimeError('runtime.error.disposed');
+      commands.rejectAll(error);
+      instances.end(error, false);
+    }
+    process.kill();
+    await deadline(exited, { ms: 3_000 }).catch(() => {});
   };
+  return { api: clientApi({ state, instances, listeners, timeouts, command, close }), ready: (ms, signal) => waitHello(state, ms, signal) };
+}
 
-  const whenListening = (instance: Instance = DEFAULT_INSTANCE, wait: WaitOptions = {}): Promise<number> => {
-    const state = instances.get(instance);
-    if (state?.status === 'listening') return Promise.resolve(state.port);
-    if (state?.status === 'exited') return Promise.reject(ended(instance, state));
-    if (state?.status === 'failed') return Promise.reject(state.error);
-    if (closed) return Promise.reject(new RuntimeError('runtime.error.hostExited'));
-    let waiter!: Waiter;
-    const promise = new Promise<number>((resolve, reject) => {
-      waiter = { resolve, reject };
-    });
-    const set = waiters.get(instance) ?? new Set<Waiter>();
-    set.add(waiter);
-    waiters.set(instance, set);
-    const ms = wait.timeoutMs ?? 15_000;
-    return deadline(promise, {
-      ms,
-      timeout: timeoutError('runtime.error.serverTimeout', ms, 'server'),
-      signal: wait.signal,
-    }).finally(() => {
-      waiters.get(instance)?.delete(waiter);
-      if (waiters.get(instance)?.size === 0) waiters.delete(instance);
-    });
-  };
+/** Resolves once the host said hello. */
+function waitHello(state: HostState, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  if (state.hello) return Promise.resolve();
+  if (state.closed) return Promise.reject(new RuntimeError('runtime.error.hostExited'));
+  const promise = new Promise<void>((resolve, reject) => {
+    state.helloWaiter = { resolve, reject };
+  });
+  return deadline(promise, {
+    ms: timeoutMs,
+    timeout: timeoutError('runtime.error.hostStartTimeout', timeoutMs, 'server'),
+    signal,
+  }).finally(() => {
+    state.helloWaiter = null;
+  });
+}
 
+interface ApiParts {
+  readonly state: HostState;
+  readonly instances: InstanceTracker;
+  readonly listeners: HostListeners;
+  readonly timeouts: Readonly<Record<Op, number>>;
+  readonly command: <O extends Op>(op: O, params: CommandMap[O]['params'], budget?: number) => Promise<CommandMap[O]['result']>;
+  readonly close: () => Promise<void>;
+}
+
+/** The HostClient over its parts: each method one command, one wait or one subscription. */
+function clientApi({ state, instances, listeners, timeouts, command, close }: ApiParts): HostClient {
+  const whenListening = (instance?: Instance, wait?: WaitOptions) => instances.whenListening(instance, wait, state.closed);
   const api: HostClient = {
     get hello() {
-      return { version: hello?.version ?? '', pid: hello?.pid ?? 0 };
+      return { version: state.hello?.version ?? '', pid: state.hello?.pid ?? 0 };
     },
     get closed() {
-      return closed;
+      return state.closed;
     },
     start: (params = {}) => command('start', params),
     stop: (instance) => command('stop', instance === undefined ? {} : { instance }),
     restart: (instance) => command('restart', instance === undefined ? {} : { instance }),
-    request: (params) =>
-      command('request', params, timeouts.request + (params.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT)),
+    request: (params) => command('request', params, timeouts.request + (params.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT)),
     jar: (browser) => command('jar', { browser }),
     setCookie: (browser, name, value) => command('setCookie', { browser, name, value }),
     clearJar: async (browser) => {
@@ -404,10 +271,7 @@ export function connectHost(
     check: (checks, instance) => command('check', instance === undefined ? { checks } : { checks, instance }),
     verify: (value, instance) => command('verify', instance === undefined ? { value } : { value, instance }),
     whenListening,
-    listeningPort: (instance = DEFAULT_INSTANCE) => {
-      const state = instances.get(instance);
-      return state?.status === 'listening' ? state.port : undefined;
-    },
+    listeningPort: (instance) => instances.listeningPort(instance),
     async startAndWait(params = {}, wait = {}) {
       wait.onStep?.({ step: 'server', progress: 0 });
       const result = await api.start(params);
@@ -423,42 +287,10 @@ export function connectHost(
     onNotice: (listener) => listeners.notice.add(listener),
     onHostExit: (listener) => listeners.hostExit.add(listener),
     get features() {
-      return features;
+      return state.features;
     },
     onFeatures: (listener) => listeners.features.add(listener),
-    async close() {
-      if (!closed) {
-        closed = true;
-        const error = () => new RuntimeError('runtime.error.disposed');
-        for (const [id, entry] of pending) {
-          clearTimeout(entry.timer);
-          pending.delete(id);
-          entry.reject(error());
-        }
-        for (const instance of [...waiters.keys()]) settleWaiters(instance, (waiter) => waiter.reject(error()));
-      }
-      process.kill();
-      await deadline(exited, { ms: 3_000 }).catch(() => {});
-    },
+    close,
   };
-
-  return {
-    api,
-    ready(timeoutMs, signal) {
-      if (hello) return Promise.resolve();
-      if (closed) return Promise.reject(new RuntimeError('runtime.error.hostExited'));
-      const promise = new Promise<number>((resolve, reject) => {
-        helloWaiter = { resolve, reject };
-      });
-      return deadline(promise, {
-        ms: timeoutMs,
-        timeout: timeoutError('runtime.error.hostStartTimeout', timeoutMs, 'server'),
-        signal,
-      })
-        .then(() => undefined)
-        .finally(() => {
-          helloWaiter = null;
-        });
-    },
-  };
+  return api;
 }

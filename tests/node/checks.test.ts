@@ -9,6 +9,7 @@ import { FIXTURES, PROBE, HostDriver, type Json } from './fixtures/inside/harnes
 import { Instance } from '../../lab/inside/instance.mjs';
 import { createBrowsers } from '../../lab/inside/client.mjs';
 import { runChecks } from '../../lab/inside/checks.mjs';
+import type { ScenarioStepInput } from '../../lab/protocol/checks.ts';
 
 const frames: Json[] = [];
 const inst = new Instance({ name: 'main', cwd: FIXTURES, probePath: PROBE, emit: (f) => frames.push(f) });
@@ -434,7 +435,7 @@ describe('a second server of the same app', () => {
     };
   }
 
-  const acrossServers = [
+  const acrossServers: ScenarioStepInput[] = [
     { path: '/set?name=Ana', expect: { setsCookie: true } },
     { start: { instance: 'second' } },
     // Cookies ignore ports: Browser A sends the same cookie to the second server.

@@ -2,8 +2,7 @@
 // nothing, a process stuck in the kernel): the instance's queue of starts and stops must go on.
 import { describe, expect, test } from 'vitest';
 import { Instance } from '../../lab/inside/instance.mjs';
-
-type Frame = Record<string, unknown>;
+import type { HostFrame as Frame } from '../../lab/protocol/host.ts';
 
 /** A run whose process takes every signal without ever exiting, as a runtime without signals would. */
 function deafRun(signals: string[]) {
