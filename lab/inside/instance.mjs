@@ -313,15 +313,17 @@ export class Instance {
       run.code = code;
       run.signal = signal;
       run.watch?.stop();
-      // Nothing the server started outlives it, however it ended.
-      run.reaped = this.reap(run);
-      setTimeout(() => this.finish(run), CLOSE_GRACE_MS).unref();
+      // Nothing the server started outlives it, however it ended; and its `exit` frame says so:
+      // it goes once the tree is gone (a crash's orphans, SIGKILLed here, take a moment to die).
+      const reaped = this.reap(run);
+      run.reaped = reaped;
+      setTimeout(() => void reaped.then(() => this.finish(run)), CLOSE_GRACE_MS).unref();
     });
     // 'close' comes after stdio and the IPC channel are drained: every event has arrived. A
     // probe line is a socket of its own: its last events may come after, so it is waited for too.
     child.on('close', () => {
       const grace = new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
-      void Promise.race([link.closed, grace]).then(() => this.finish(run));
+      void Promise.all([Promise.race([link.closed, grace]), run.reaped]).then(() => this.finish(run));
     });
     return warm !== null;
   }
