@@ -73,7 +73,9 @@ describe('type definitions for the editor', () => {
     expect(libs[1]?.content).toBe(nodeIndexSource(['http.d.ts']));
   });
 
-  describe("in Monaco's TypeScript worker", () => {
+  // The worker type-checks express's and Node's types on the first question: seconds on a loaded
+  // machine, beyond the unit project's 5 s default (it failed so once while other suites ran).
+  describe("in Monaco's TypeScript worker", { timeout: 60_000 }, () => {
     let worker: Worker;
     const file = `${WORKSPACE_ROOT}server.js`;
     const names = async (marker: string) => {
