@@ -307,7 +307,9 @@ describe('runner lifecycle', () => {
     const t0 = Date.now();
     await Promise.all([local.runner.close(), local.runner.close()]);
     await local.runner.close();
-    expect(Date.now() - t0).toBeLessThan(2000);
+    // Bounded (SIGKILL 1 s after SIGTERM), not waiting on processes that ignore SIGTERM; the
+    // margin is for a loaded machine.
+    expect(Date.now() - t0).toBeLessThan(5000);
     expect(pids.some(isAlive)).toBe(false);
     expect(readdirSync(local.tmpRoot)).toEqual([]);
     const after = await local.call('POST', '/__runner/workspaces');
