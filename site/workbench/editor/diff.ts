@@ -2,10 +2,9 @@
 // the learner's own model, still editable) beside the other code's (right, read-only). Nothing here
 // writes to the learner's model: the diff only displays it.
 import { languageOf } from './language.ts';
-import type { CompareKind, MonacoApi, Translate } from './types.ts';
+import type { CompareKind, MonacoApi, TextModel, Translate } from './types.ts';
 
 type DiffEditor = ReturnType<MonacoApi['editor']['createDiffEditor']>;
-type TextModel = ReturnType<MonacoApi['editor']['createModel']>;
 
 export const SOLUTION_ROOT = '/solution/';
 
@@ -22,8 +21,20 @@ export interface SolutionView {
   dispose(): void;
 }
 
-/** Builds the view's DOM inside `host`: two labels over the two sides, then the diff editor. */
-export function createSolutionView(monaco: MonacoApi, host: HTMLElement, t: Translate): SolutionView {
+const DIFF_OPTIONS = {
+  automaticLayout: true,
+  renderSideBySide: true,
+  useInlineViewWhenSpaceIsLimited: false,
+  originalEditable: true,
+  readOnly: true,
+  minimap: { enabled: false },
+  scrollBeyondLastLine: false,
+  fontSize: 14,
+  renderOverviewRuler: false,
+} as const;
+
+/** The view's DOM inside `host`: two labels over the two sides, a note, then the diff editor's surface. */
+function buildDiffDom(host: HTMLElement, t: Translate) {
   const doc = host.ownerDocument;
   host.classList.add('se-diff');
   const header = doc.createElement('div');
@@ -39,7 +50,11 @@ export function createSolutionView(monaco: MonacoApi, host: HTMLElement, t: Tran
   const surface = doc.createElement('div');
   surface.className = 'se-diff-surface';
   host.replaceChildren(header, note, surface);
+  return { theirs, note, surface };
+}
 
+export function createSolutionView(monaco: MonacoApi, host: HTMLElement, t: Translate): SolutionView {
+  const { theirs, note, surface } = buildDiffDom(host, t);
   let editor: DiffEditor | null = null;
   const solutionModels = new Map<string, TextModel>();
 
@@ -62,17 +77,7 @@ export function createSolutionView(monaco: MonacoApi, host: HTMLElement, t: Tran
     show(path, learner, solutionText, kind = 'solution') {
       const labels = LABELS[kind];
       theirs.textContent = t(labels.side);
-      editor ??= monaco.editor.createDiffEditor(surface, {
-        automaticLayout: true,
-        renderSideBySide: true,
-        useInlineViewWhenSpaceIsLimited: false,
-        originalEditable: true,
-        readOnly: true,
-        minimap: { enabled: false },
-        scrollBeyondLastLine: false,
-        fontSize: 14,
-        renderOverviewRuler: false,
-      });
+      editor ??= monaco.editor.createDiffEditor(surface, DIFF_OPTIONS);
       editor.getOriginalEditor().updateOptions({ ariaLabel: t('editor.yourCodeLabel', { file: path }) });
       editor.getModifiedEditor().updateOptions({ ariaLabel: t(labels.aria, { file: path }) });
       note.hidden = solutionText !== undefined;

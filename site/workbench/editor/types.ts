@@ -7,6 +7,9 @@ export type { Files, EditorMarker };
 
 /** Monaco's API as ./monaco-loader.ts hands it over (languages, theme and types set up). */
 export type MonacoApi = typeof Monaco;
+/** A code editor, and a file's text model, as that API creates them. */
+export type CodeEditor = ReturnType<MonacoApi['editor']['create']>;
+export type TextModel = ReturnType<MonacoApi['editor']['createModel']>;
 
 export type Theme = 'light' | 'dark';
 
