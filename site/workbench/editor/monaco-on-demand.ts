@@ -1,5 +1,5 @@
-// Monaco is megabytes of JavaScript (../../../shared/GOTCHAS.md: a page loading it eagerly lost
-// half its Lighthouse score), so it comes only when the learner shows intent to edit, or when
+// Monaco is megabytes of JavaScript (the project's GOTCHAS.md: a page loading it eagerly scored 0.47
+// in Lighthouse performance), so it comes only when the learner shows intent to edit, or when
 // something needs it (the solution's diff, `whenReady()`). This loads it once, as lazy chunks, with
 // the panel's code that only works with Monaco (the code editor, the diff view), so the page's
 // initial JavaScript carries neither; marks the code busy and says so meanwhile; says what failed,
