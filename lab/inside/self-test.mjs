@@ -75,6 +75,9 @@ function forkWithPreload(lab, timeoutMs) {
       // Without IPC the child says it on stdout (then the message never comes).
       if (/"preload":true/.test(out)) found.preload = true;
     });
-    child.on('exit', () => setTimeout(finish, 50));
+    // 'close', not 'exit': it comes once the IPC channel has closed too, so after every message.
+    // ('exit' can come first; a fixed wait after it was too short on a loaded machine, and the
+    // local runner then reported IPC missing — the boot panel's features note in a CI run.)
+    child.on('close', finish);
   });
 }

@@ -3,14 +3,16 @@
 // lesson switch takes on the local runtime.
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
+import { DEFAULT_BOOT_TIMEOUT_MS } from '../../site/runtime/webcontainer.ts';
 
 /** Until the lesson's server runs, as the workbench itself reports it (never text on screen). */
 export const serverRunning = (page: Page) =>
   page.waitForFunction(() => document.querySelector('session-workbench')?.sessionLab?.session.state().phase === 'running', undefined, { timeout: 30_000 });
 
 /** Until the workbench has settled: its server runs, or it says why not (read-only, a failure).
- * On a static host with no internet a WebContainer never boots: the boot's own timeout settles it. */
-export const workbenchSettled = (page: Page, timeout = 60_000) =>
+ * On a static host with no internet a WebContainer never boots: the boot's own timeout settles it,
+ * so this waits longer than that timeout (the same length ran out together with it). */
+export const workbenchSettled = (page: Page, timeout = DEFAULT_BOOT_TIMEOUT_MS + 30_000) =>
   page.waitForFunction(
     () => {
       const phase = document.querySelector('session-workbench')?.sessionLab?.session.state().phase;

@@ -58,7 +58,7 @@ export function mountBootPanel(container: HTMLElement, deps: BootPanelDeps): Boo
   const resumedNote = el('p', { class: 'run-help run-resumed', hidden: true }, t('run.boot.resuming'));
   const body = el('div', { class: 'run-boot-body' }, resumedNote, list, message);
   /** The runtime wanted first failed and another runs: said once, under the status line. */
-  const fallbackNote = el('div', { class: 'run-fallback', hidden: true });
+  const fallbackNote = el('div', { class: 'run-fallback', 'data-fallback': '', hidden: true });
   /** Node features the host found missing in this runtime (a WebContainer's own Node): said once. */
   const featuresNote = el('div', { class: 'run-fallback', 'data-features': '', hidden: true });
   const root = el('section', { class: 'run-boot', 'aria-label': t('run.boot.region'), 'aria-live': 'polite' }, status, fallbackNote, featuresNote, body);
