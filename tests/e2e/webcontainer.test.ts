@@ -128,6 +128,8 @@ describe('a course on a static host, the WebContainer through the real package a
     await code.focus();
     await page.keyboard.press('Control+End');
     await page.keyboard.insertText("\napp.get('/hello', (req, res) => res.send('hello from the editor'));\n");
+    // The edit is in the editor's text before it is saved: a failure below is then the server's.
+    await expect.poll(() => page.evaluate(() => document.querySelector('session-workbench')!.sessionLab!.editor.files()['server.js'])).toContain("'/hello'");
     await page.keyboard.press('Control+S');
 
     const requests = region(page, 'inspect.request.title');
