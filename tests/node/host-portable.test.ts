@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeF
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURES, HostDriver, LAB, alive, type Json } from './fixtures/inside/harness.ts';
+import { FIXTURES, HostDriver, LAB, SURVIVES_NOTHING, alive, type Json } from './fixtures/inside/harness.ts';
 
 const KERNEL = join(import.meta.dirname, '../webcontainer-standin/kernel.cjs');
 const STRICT = { NODE_OPTIONS: `--require ${KERNEL}`, STANDIN_STRICT: '1' };
@@ -71,15 +71,7 @@ describe('a host that assumes no IPC, no --require and no async context', () => 
     await start(host, 'app.cjs');
     const reply = await host.command('check', {
       checks: [
-        {
-          id: 'survives-nothing',
-          message: 'msg.key',
-          scenario: [
-            { browser: 'A', method: 'GET', path: '/set', follow: false, expect: { setsCookie: true, storeSessions: 1 } },
-            { restart: true },
-            { browser: 'A', method: 'GET', path: '/get', follow: false, expect: { bodyIncludes: ['No session data found'], sameSession: false } },
-          ],
-        },
+        SURVIVES_NOTHING,
       ],
     });
     expect(reply.result).toEqual([{ id: 'survives-nothing', passed: true, message: 'msg.key', detail: null }]);

@@ -3,7 +3,7 @@
 import { describe, test, expect, afterEach } from 'vitest';
 import { createServer, type Server } from 'node:net';
 import { execFileSync } from 'node:child_process';
-import { HostDriver, alive, type Json } from './fixtures/inside/harness.ts';
+import { HostDriver, SURVIVES_NOTHING, alive, type Json } from './fixtures/inside/harness.ts';
 
 let host: HostDriver | undefined;
 let blocker: Server | undefined;
@@ -84,15 +84,7 @@ describe('starting and talking to a lesson server', () => {
     await start(host, 'app.cjs');
     const reply = await host.command('check', {
       checks: [
-        {
-          id: 'survives-nothing',
-          message: 'msg.key',
-          scenario: [
-            { browser: 'A', method: 'GET', path: '/set', follow: false, expect: { setsCookie: true, storeSessions: 1 } },
-            { restart: true },
-            { browser: 'A', method: 'GET', path: '/get', follow: false, expect: { bodyIncludes: ['No session data found'], sameSession: false } },
-          ],
-        },
+        SURVIVES_NOTHING,
         { id: 'fails', message: 'msg.other', scenario: [{ browser: 'A', method: 'GET', path: '/get', follow: false, expect: { status: 404 } }] },
       ],
     });
